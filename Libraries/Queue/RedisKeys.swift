@@ -1,0 +1,33 @@
+/// Every Redis key, stream and channel name of the suite, built in one place from a
+/// prefix (`REDIS_KEY_PREFIX`, default `pcs`) so no daemon spells a key by hand and
+/// several suites (or tests) can share one Redis.
+public struct RedisKeys: Sendable, Equatable {
+    public let prefix: String
+
+    public init(prefix: String = "pcs") {
+        self.prefix = prefix
+    }
+
+    /// The stream a queue's ready jobs wait in.
+    public func jobStream(_ queue: String) -> String { "\(prefix):queue:\(queue):jobs" }
+    /// Delayed and retrying jobs: a sorted set scored by the time they become due (ms).
+    public func delayedJobs(_ queue: String) -> String { "\(prefix):queue:\(queue):delayed" }
+    /// Jobs that used up their attempts.
+    public func deadLetters(_ queue: String) -> String { "\(prefix):queue:\(queue):dead" }
+    /// The consumer group all workers of a queue share.
+    public func consumerGroup(_ queue: String) -> String { "workers" }
+
+    /// The bounded history of an event channel (`run:{id}`, `card:{id}`, `health`); its
+    /// entry ids are the events' ids, so a client can resume from one.
+    public func eventHistory(_ channel: String) -> String { "\(prefix):events:\(channel)" }
+    /// The pub/sub channel that wakes listeners when the history gains an entry.
+    public func eventNotifications(_ channel: String) -> String { "\(prefix):notify:\(channel)" }
+    /// The channel name inside a notification channel name, or nil if it is not one.
+    public func channel(fromNotification name: String) -> String? {
+        let head = "\(prefix):notify:"
+        return name.hasPrefix(head) ? String(name.dropFirst(head.count)) : nil
+    }
+
+    /// A fixed-window rate-limit counter.
+    public func rateLimit(_ subject: String, window: Int) -> String { "\(prefix):ratelimit:\(subject):\(window)" }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+
+/// Typed access to environment variables, the only configuration source (12-factor).
+/// Every accessor fails with a `ConfigError` that names the variable and the reason.
+public struct EnvironmentReader: Sendable {
+    public let values: [String: String]
+
+    public init(_ values: [String: String] = ProcessInfo.processInfo.environment) {
+        self.values = values
+    }
+
+    /// The trimmed value, or nil when unset or blank.
+    public func optional(_ name: String) -> String? {
+        guard let raw = values[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        return raw
+    }
+
+    public func string(_ name: String, default fallback: String) -> String {
+        optional(name) ?? fallback
+    }
+
+    public func required(_ name: String) throws(ConfigError) -> String {
+        guard let value = optional(name) else {
+            throw ConfigError(variable: name, reason: "is required but not set")
+        }
+        return value
+    }
+
+    public func int(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        guard let raw = optional(name) else { return fallback }
+        guard let value = Int(raw) else {
+            throw ConfigError(variable: name, reason: "must be an integer, got \"\(raw)\"")
+        }
+        guard range.contains(value) else {
+            throw ConfigError(variable: name, reason: "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+        }
+        return value
+    }
+
+    public func double(_ name: String, default fallback: Double, range: ClosedRange<Double>) throws(ConfigError) -> Double {
+        guard let raw = optional(name) else { return fallback }
+        guard let value = Double(raw), range.contains(value) else {
+            throw ConfigError(variable: name, reason: "must be a number between \(range.lowerBound) and \(range.upperBound), got \"\(raw)\"")
+        }
+        return value
+    }
+
+    /// An absolute http(s) URL without a trailing slash, so callers can append paths.
+    public func httpURL(_ name: String, default fallback: String? = nil) throws(ConfigError) -> String {
+        guard let raw = optional(name) ?? fallback else {
+            throw ConfigError(variable: name, reason: "is required but not set")
+        }
+        return try Self.validateHTTPURL(raw, variable: name)
+    }
+
+    public func optionalHTTPURL(_ name: String) throws(ConfigError) -> String? {
+        guard let raw = optional(name) else { return nil }
+        return try Self.validateHTTPURL(raw, variable: name)
+    }
+
+    /// A secret: required, at least `minimumLength` characters. Its value never appears in errors.
+    public func secret(_ name: String, minimumLength: Int) throws(ConfigError) -> String {
+        let value = try required(name)
+        guard value.count >= minimumLength else {
+            throw ConfigError(variable: name, reason: "must be at least \(minimumLength) characters long")
+        }
+        return value
+    }
+
+    public func logLevel(_ name: String = "LOG_LEVEL") throws(ConfigError) -> Logger.Level {
+        guard let raw = optional(name) else { return .info }
+        guard let level = Logger.Level(rawValue: raw.lowercased()) else {
+            let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigError(variable: name, reason: "must be one of \(names), got \"\(raw)\"")
+        }
+        return level
+    }
+
+    static func validateHTTPURL(_ raw: String, variable: String) throws(ConfigError) -> String {
+        guard let components = URLComponents(string: raw),
+              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = components.host, !host.isEmpty
+        else {
+            throw ConfigError(variable: variable, reason: "must be an http(s) URL, got \"\(raw)\"")
+        }
+        var trimmed = raw
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return trimmed
+    }
+}

@@ -1,0 +1,16 @@
+import Hummingbird
+
+/// A request context that carries what the shared middleware learned: the request id and,
+/// once authenticated, the caller. Typed fields rather than a string-keyed bag.
+public protocol IdentifiedRequestContext: RequestContext {
+    var requestID: String { get set }
+    var identity: Identity? { get set }
+}
+
+extension IdentifiedRequestContext {
+    /// The caller, or a 401 when the route was reached without authentication.
+    public func requireIdentity() throws -> Identity {
+        guard let identity else { throw APIError.unauthorized("Authentication is required") }
+        return identity
+    }
+}

@@ -1,0 +1,34 @@
+import Hummingbird
+import Logging
+import HummingbirdCore
+import ServiceLifecycle
+
+/// Builds the router every daemon starts from: request ids, problem+json errors, request
+/// metrics and the health/metrics endpoints, in that order, so that every route added after
+/// gets them.
+public enum ServiceRouter {
+    public static func make<Context: IdentifiedRequestContext>(
+        service: String, checks: [ReadinessCheck], context: Context.Type = ServiceRequestContext.self
+    ) -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.add(middleware: RequestIDMiddleware<Context>())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: ProblemMiddleware<Context>())
+        HealthRoutes<Context>(service: service, checks: checks).register(on: router)
+        return router
+    }
+
+    /// The application around a router, listening where the config says.
+    public static func application<Responder: HTTPResponder>(
+        responder: Responder, server: ServerConfig, services: [any Service] = [], logger: Logger,
+        http: HTTPServerBuilder = .http1()
+    ) -> Application<Responder> where Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+        Application(
+            responder: responder,
+            server: http,
+            configuration: .init(address: .hostname(server.host, port: server.port), serverName: nil),
+            services: services,
+            logger: logger)
+    }
+}

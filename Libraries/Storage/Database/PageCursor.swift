@@ -1,0 +1,43 @@
+import Foundation
+
+/// An opaque keyset cursor over `(created_at, id)`: stable under inserts, unlike offsets.
+/// The timestamp is kept as integer microseconds (Postgres' own precision) so the
+/// comparison in SQL is exact.
+public struct PageCursor: Sendable, Equatable {
+    public var createdAtMicros: Int64
+    public var id: UUID
+
+    public init(createdAtMicros: Int64, id: UUID) {
+        self.createdAtMicros = createdAtMicros
+        self.id = id
+    }
+
+    /// URL-safe text form handed to clients as `next_cursor`.
+    public var token: String {
+        Data("\(createdAtMicros):\(id.uuidString.lowercased())".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Parses a client's cursor; nil when it is not one of ours.
+    public init?(token: String) {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else { return nil }
+        self.createdAtMicros = micros
+        self.id = id
+    }
+}
+
+/// One page of a list and the cursor of the next page, if any.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var nextCursor: PageCursor?
+
+    public init(items: [Item], nextCursor: PageCursor?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+}

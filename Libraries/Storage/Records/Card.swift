@@ -1,0 +1,36 @@
+import Foundation
+
+/// A prompt card: a template whose `{{variables}}` the test cases fill in.
+public struct Card: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var ownerID: UUID
+    public var title: String
+    public var description: String
+    public var template: String
+    public var variables: [String]
+    public var tags: [String]
+    public var version: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, description, template, variables, tags, version
+        case ownerID = "owner_id"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeLowercase(id, forKey: .id)
+        try container.encodeLowercase(ownerID, forKey: .ownerID)
+        try container.encode(title, forKey: .title)
+        try container.encode(description, forKey: .description)
+        try container.encode(template, forKey: .template)
+        try container.encode(variables, forKey: .variables)
+        try container.encode(tags, forKey: .tags)
+        try container.encode(version, forKey: .version)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+}

@@ -1,0 +1,107 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Strict Swift 6 everywhere, plus the upcoming features the Hummingbird packages use.
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
+let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let jwt = Target.Dependency.product(name: "JWTKit", package: "jwt-kit")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+
+/// A daemon is a library with its `buildApplication` (so tests run the code that ships)
+/// plus a one-line executable.
+func daemon(_ executable: String, library: String, dependencies: [Target.Dependency]) -> [Target] {
+    [
+        .target(name: library, dependencies: dependencies, path: "Services/\(executable)/Sources", swiftSettings: strict),
+        .executableTarget(name: executable, dependencies: [.byName(name: library)], path: "Services/\(executable)/Main", swiftSettings: strict),
+    ]
+}
+
+let serviceBase: [Target.Dependency] = ["ServiceKit", hummingbird, logging]
+
+let package = Package(
+    name: "prompt-card-system",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gateway", targets: ["gateway"]),
+        .executable(name: "cards-api", targets: ["cards-api"]),
+        .executable(name: "realtime", targets: ["realtime"]),
+        .executable(name: "queue-worker", targets: ["queue-worker"]),
+        .executable(name: "llm-proxy", targets: ["llm-proxy"]),
+        .executable(name: "healthd", targets: ["healthd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Pure domain: templates, assertions. No I/O.
+        .target(name: "PromptCards", path: "Libraries/PromptCards", swiftSettings: strict),
+        // hiredis, the one C boundary.
+        .systemLibrary(name: "CHiredis", path: "Libraries/CHiredis"),
+        .target(name: "RedisClient", dependencies: ["CHiredis"], path: "Libraries/RedisClient", swiftSettings: strict),
+        // Config, logging, metrics, health, problem errors, auth checks, lifecycle.
+        .target(
+            name: "ServiceKit",
+            dependencies: [
+                hummingbird, logging, jwt, lifecycle, httpClient,
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Libraries/ServiceKit", swiftSettings: strict),
+        // Job and event protocol over Redis Streams and pub/sub.
+        .target(name: "Queue", dependencies: ["RedisClient", "PromptCards", logging, lifecycle], path: "Libraries/Queue", swiftSettings: strict),
+        // Postgres pool, migrations, repositories.
+        .target(name: "Storage", dependencies: ["PromptCards", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
+    ]
+    + daemon("gateway", library: "GatewayService", dependencies: serviceBase + ["RedisClient", httpClient])
+    + daemon("cards-api", library: "CardsAPIService", dependencies: serviceBase + [
+        "PromptCards", "Storage", "Queue", "RedisClient",
+        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        .product(name: "Crypto", package: "swift-crypto"),
+    ])
+    + daemon("realtime", library: "RealtimeService", dependencies: serviceBase + [
+        "Queue", "RedisClient",
+        .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+    ])
+    + daemon("queue-worker", library: "QueueWorkerService", dependencies: serviceBase + [
+        "PromptCards", "Storage", "Queue", "RedisClient", httpClient,
+    ])
+    + daemon("llm-proxy", library: "LLMProxyService", dependencies: serviceBase + [httpClient])
+    + daemon("healthd", library: "HealthService", dependencies: serviceBase + ["RedisClient", "Queue", "Storage", postgres, httpClient])
+    + [
+        .target(name: "TestSupport", dependencies: ["RedisClient", httpClient, postgres, logging], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "PromptCardsTests", dependencies: ["PromptCards"], swiftSettings: strict),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: strict),
+        .testTarget(name: "LLMProxyTests", dependencies: [
+            "LLMProxyService", "ServiceKit", "TestSupport", logging,
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], swiftSettings: strict),
+        .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "TestSupport", httpClient, logging,
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,25 @@
+import ServiceKit
+
+/// cards-api's configuration, read from the environment.
+public struct CardsAPIConfig: Sendable {
+    public var server: ServerConfig
+    public var databaseURL: String
+    public var redisURL: String
+    public var redisKeyPrefix: String
+    public var jwtSecret: String
+    public var accessTokenLifetime: Duration
+    public var refreshTokenLifetime: Duration
+    /// bcrypt work factor; 10 takes ~60 ms on these machines, 12 four times that.
+    public var bcryptCost: Int
+
+    public init(_ env: EnvironmentReader) throws(ConfigError) {
+        server = try ServerConfig(env, defaultPort: 8101)
+        databaseURL = try env.required("DATABASE_URL")
+        redisURL = env.string("REDIS_URL", default: "redis://127.0.0.1:6379/0")
+        redisKeyPrefix = env.string("REDIS_KEY_PREFIX", default: "pcs")
+        jwtSecret = try env.secret("JWT_SECRET", minimumLength: 32)
+        accessTokenLifetime = .seconds(try env.int("ACCESS_TOKEN_TTL_SECONDS", default: 900, range: 30...86_400))
+        refreshTokenLifetime = .seconds(try env.int("REFRESH_TOKEN_TTL_DAYS", default: 30, range: 1...365) * 86_400)
+        bcryptCost = try env.int("BCRYPT_COST", default: 10, range: 4...16)
+    }
+}

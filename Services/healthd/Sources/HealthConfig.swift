@@ -1,0 +1,27 @@
+import ServiceKit
+
+/// healthd's configuration, read from the environment.
+public struct HealthConfig: Sendable {
+    public var server: ServerConfig
+    public var databaseURL: String
+    public var redisURL: String
+    /// The daemons to probe, by name.
+    public var daemons: [(name: String, url: String)]
+    public var interval: Duration
+    public var timeout: Duration
+
+    public init(_ env: EnvironmentReader) throws(ConfigError) {
+        server = try ServerConfig(env, defaultPort: 8105)
+        databaseURL = try env.required("DATABASE_URL")
+        redisURL = env.string("REDIS_URL", default: "redis://127.0.0.1:6379/0")
+        daemons = [
+            ("gateway", try env.httpURL("GATEWAY_URL", default: "http://127.0.0.1:8100")),
+            ("cards-api", try env.httpURL("CARDS_API_URL", default: "http://127.0.0.1:8101")),
+            ("realtime", try env.httpURL("REALTIME_URL", default: "http://127.0.0.1:8102")),
+            ("queue-worker", try env.httpURL("QUEUE_WORKER_URL", default: "http://127.0.0.1:8103")),
+            ("llm-proxy", try env.httpURL("LLM_PROXY_URL", default: "http://127.0.0.1:8104")),
+        ]
+        interval = .milliseconds(try env.int("PROBE_INTERVAL_MS", default: 5000, range: 100...600_000))
+        timeout = .milliseconds(try env.int("PROBE_TIMEOUT_MS", default: 2000, range: 50...60_000))
+    }
+}

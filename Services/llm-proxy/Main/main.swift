@@ -1,0 +1,6 @@
+import LLMProxyService
+import ServiceKit
+
+await Daemon.run(service: "llm-proxy") { env, logger in
+    try await buildLLMProxy(config: LLMProxyConfig(env), logger: logger)
+}

@@ -1,0 +1,33 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import NIOCore
+import ServiceKit
+
+/// An OpenAI-compatible upstream (OpenAI itself, or the local llama.cpp server): the
+/// request and the answer — JSON or the SSE stream — pass through as they are.
+struct OpenAICompatibleProvider: ChatProvider {
+    /// Base URL including the version path, e.g. `http://127.0.0.1:8200/v1`.
+    let baseURL: String
+    let apiKey: String?
+    let timeout: Duration
+
+    func chat(_ request: ChatRequest) async throws -> Response {
+        var headers: [(String, String)] = []
+        if let apiKey { headers.append(("authorization", "Bearer \(apiKey)")) }
+        let upstream = try await UpstreamCall.post(url: baseURL + "/chat/completions", body: request.json,
+                                                   headers: headers, timeout: timeout)
+        let status = HTTPResponse.Status(code: Int(upstream.status.code))
+        if request.stream, upstream.status == .ok {
+            let body = upstream.body
+            return Response(status: .ok,
+                            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                            body: ResponseBody(asyncSequence: body))
+        }
+        let buffer = try await UpstreamCall.collect(upstream)
+        if upstream.status.code >= 500 {
+            throw APIError.badGateway("The model backend failed with status \(upstream.status.code)")
+        }
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+    }
+}

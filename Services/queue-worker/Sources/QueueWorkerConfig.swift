@@ -1,0 +1,32 @@
+import Foundation
+import ServiceKit
+
+/// queue-worker's configuration, read from the environment.
+public struct QueueWorkerConfig: Sendable {
+    public var server: ServerConfig
+    public var databaseURL: String
+    public var redisURL: String
+    public var redisKeyPrefix: String
+    public var llmProxyURL: String
+    /// Jobs this process works on at once.
+    public var concurrency: Int
+    /// This worker's name in the consumer group; unique per process.
+    public var consumerName: String
+    /// A claimed job not heartbeated for this long is presumed orphaned and reclaimed.
+    public var stallTimeout: Duration
+    public var llmTimeout: Duration
+    public var maxTokens: Int
+
+    public init(_ env: EnvironmentReader) throws(ConfigError) {
+        server = try ServerConfig(env, defaultPort: 8103)
+        databaseURL = try env.required("DATABASE_URL")
+        redisURL = env.string("REDIS_URL", default: "redis://127.0.0.1:6379/0")
+        redisKeyPrefix = env.string("REDIS_KEY_PREFIX", default: "pcs")
+        llmProxyURL = try env.httpURL("LLM_PROXY_URL", default: "http://127.0.0.1:8104")
+        concurrency = try env.int("WORKER_CONCURRENCY", default: 4, range: 1...256)
+        consumerName = env.string("CONSUMER_NAME", default: "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)")
+        stallTimeout = .seconds(try env.int("STALL_TIMEOUT_SECONDS", default: 60, range: 5...3600))
+        llmTimeout = .seconds(try env.int("LLM_TIMEOUT_SECONDS", default: 120, range: 1...3600))
+        maxTokens = try env.int("LLM_MAX_TOKENS", default: 256, range: 1...32_768)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import Queue
+import ServiceLifecycle
+
+/// The worker loops as one lifecycle service: `concurrency` consumers claiming jobs, and a
+/// maintenance loop that promotes due retries and reclaims jobs of dead workers. On
+/// graceful shutdown the consumers stop claiming, finish the job in hand, and return.
+struct WorkerService: Service {
+    let queue: JobQueue
+    let executor: TestCaseExecutor
+    let consumer: String
+    let concurrency: Int
+    let stallTimeout: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try await queue.ensureGroup()
+        logger.info("worker started", metadata: ["consumer": "\(consumer)", "concurrency": "\(concurrency)"])
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask { await consumeUntilShutdown() }
+            }
+            group.addTask { await maintainUntilShutdown() }
+        }
+        logger.info("worker drained")
+    }
+
+    private func consumeUntilShutdown() async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                for job in try await queue.claim(consumer: consumer, count: 1, block: .seconds(1)) {
+                    await handle(job)
+                }
+            } catch {
+                logger.warning("claiming jobs failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    private func maintainUntilShutdown() async {
+        var lastReclaim = ContinuousClock.now
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await queue.promoteDueJobs()
+                if ContinuousClock.now - lastReclaim > stallTimeout / 2 {
+                    lastReclaim = .now
+                    let reclaimed = try await queue.reclaimStalled(consumer: consumer, minIdle: stallTimeout)
+                    if !reclaimed.isEmpty { logger.info("reclaimed stalled jobs", metadata: ["count": "\(reclaimed.count)"]) }
+                    for job in reclaimed { await handle(job) }
+                }
+            } catch {
+                logger.warning("queue maintenance failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    /// Runs one job with a heartbeat that keeps it from being reclaimed while it works.
+    func handle(_ job: ClaimedJob) async {
+        var logger = self.logger
+        logger[metadataKey: "stream_id"] = "\(job.streamID)"
+        let envelope: JobEnvelope
+        switch job.envelope {
+        case .failure(let error):
+            logger.error("dead-lettering a malformed job", metadata: ["error": "\(error)"])
+            _ = try? await queue.fail(job, error: error.description, retryable: false)
+            return
+        case .success(let decoded):
+            envelope = decoded
+        }
+        logger[metadataKey: "job_id"] = "\(envelope.id)"
+        guard envelope.type == ExecuteTestCaseJob.type,
+              let payload = try? JSONDecoder().decode(ExecuteTestCaseJob.self, from: Data(envelope.payload.utf8))
+        else {
+            logger.error("dead-lettering a job of unknown type or payload", metadata: ["type": "\(envelope.type)"])
+            _ = try? await queue.fail(job, error: "unknown job type or invalid payload for \(envelope.type)", retryable: false)
+            return
+        }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: stallTimeout / 3)
+                        try? await queue.extendLease(job, consumer: consumer)
+                    }
+                }
+                _ = try await executor.execute(payload, jobID: envelope.id,
+                                               isLastAttempt: envelope.attempt >= envelope.maxAttempts, logger: logger)
+                group.cancelAll()
+            }
+            try await queue.complete(job)
+        } catch {
+            do {
+                let outcome = try await queue.fail(job, error: "\(error)")
+                logger.warning("job failed", metadata: ["error": "\(error)", "outcome": "\(outcome)"])
+            } catch {
+                logger.error("could not record a job failure; it will be reclaimed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

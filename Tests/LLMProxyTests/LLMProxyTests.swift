@@ -1,0 +1,124 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LLMProxyService
+import Logging
+import NIOCore
+import ServiceKit
+import TestSupport
+import Testing
+
+@Suite struct LLMProxyTests {
+    static let chat = #"{"model":"smollm2","messages":[{"role":"user","content":"What is the capital of France? Answer in one word."}],"temperature":0,"max_tokens":16}"#
+
+    func proxy(_ env: [String: String]) async throws -> some ApplicationProtocol {
+        try await buildLLMProxy(config: LLMProxyConfig(EnvironmentReader(env.merging(["PORT": "0", "HOST": "127.0.0.1"]) { a, _ in a })),
+                                logger: Logger(label: "test"))
+    }
+
+    @Test func theLocalModelAnswersInOpenAIFormat() async throws {
+        let app = try await proxy(["LOCAL_LLM_URL": try TestEnvironment.llmURL()])
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: Self.chat)) { response in
+                #expect(response.status == .ok)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                let choices = try #require(object["choices"] as? [[String: Any]])
+                let content = (choices.first?["message"] as? [String: Any])?["content"] as? String ?? ""
+                #expect(!content.isEmpty)
+                #expect(((object["usage"] as? [String: Any])?["completion_tokens"] as? Int ?? 0) > 0)
+                #expect(response.headers[HTTPField.Name("X-Upstream-Provider")!] == "local")
+            }
+            try await client.execute(uri: "/v1/models", method: .get) { response in
+                #expect(String(buffer: response.body).contains("\"smollm2\""))
+            }
+        }
+    }
+
+    @Test func theLocalModelStreamsServerSentEvents() async throws {
+        let app = try await proxy(["LOCAL_LLM_URL": try TestEnvironment.llmURL()])
+        let body = Self.chat.replacingOccurrences(of: "\"max_tokens\":16", with: "\"max_tokens\":16,\"stream\":true")
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: body)) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/event-stream") == true)
+                let text = String(buffer: response.body)
+                let events = text.components(separatedBy: "\n\n").filter { $0.hasPrefix("data: ") }
+                #expect(events.count > 2)
+                #expect(events.last == "data: [DONE]")
+                #expect(text.contains("chat.completion.chunk"))
+            }
+        }
+    }
+
+    @Test func ollamaIsSpokenNativelyAndTranslatedBack() async throws {
+        let received = ReceivedRequests()
+        let fake = Application(router: FakeOllama.router(received: received), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await fake.test(.live) { ollama in
+            let app = try await proxy(["OLLAMA_BASE_URL": "http://127.0.0.1:\(ollama.port!)"])
+            try await app.test(.live) { client in
+                try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: Self.chat)) { response in
+                    #expect(response.status == .ok)
+                    let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+                    #expect(object["object"] as? String == "chat.completion")
+                    let message = ((object["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])
+                    #expect(message?["content"] as? String == "Paris.")
+                    #expect((object["usage"] as? [String: Any])?["total_tokens"] as? Int == 10)
+                }
+                let sentBody = try #require(await received.last)
+                let sent = try #require(try JSONSerialization.jsonObject(with: sentBody) as? [String: Any])
+                #expect(sent["model"] as? String == "smollm2:135m", "the alias maps to Ollama's model name")
+                #expect((sent["options"] as? [String: Any])?["num_predict"] as? Int == 16)
+                #expect((sent["options"] as? [String: Any])?["temperature"] as? Int == 0)
+
+                let streaming = Self.chat.replacingOccurrences(of: "\"max_tokens\":16", with: "\"max_tokens\":16,\"stream\":true")
+                try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: streaming)) { response in
+                    let events = String(buffer: response.body).components(separatedBy: "\n\n").filter { $0.hasPrefix("data: ") }
+                    #expect(events.last == "data: [DONE]")
+                    let chunks = events.dropLast().compactMap {
+                        try? JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any]
+                    }
+                    let text = chunks.compactMap { (($0["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])?["content"] as? String }.joined()
+                    #expect(text == "Paris.")
+                    #expect((chunks.last?["choices"] as? [[String: Any]])?.first?["finish_reason"] as? String == "stop")
+                }
+                let missing = Self.chat.replacingOccurrences(of: "\"smollm2\"", with: "\"ollama/missing\"")
+                try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: missing)) { response in
+                    #expect(response.status == .notFound)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    #expect(String(buffer: response.body).contains("not found"))
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("{", 400, "JSON object"),
+        (#"{"messages":[{"role":"user","content":"hi"}]}"#, 400, "model"),
+        (#"{"model":"smollm2","messages":[]}"#, 400, "messages"),
+        (#"{"model":"smollm2","messages":[{"role":"wizard","content":"hi"}]}"#, 400, "messages[0].role"),
+        (#"{"model":"smollm2","messages":[{"role":"user","content":"hi"}],"stream":"yes"}"#, 400, "stream"),
+        (#"{"model":"anthropic/claude","messages":[{"role":"user","content":"hi"}]}"#, 400, "not configured"),
+    ])
+    func badRequestsAreProblemsNamingTheField(body: String, status: Int, mention: String) async throws {
+        let app = try await proxy(["LOCAL_LLM_URL": "http://127.0.0.1:1"])
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: body)) { response in
+                #expect(Int(response.status.code) == status)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(String(buffer: response.body).contains(mention))
+            }
+        }
+    }
+
+    @Test func anUnreachableBackendIsABadGatewayNotACrash() async throws {
+        let app = try await proxy(["LOCAL_LLM_URL": "http://127.0.0.1:\(try FreePort.next())"])
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: Self.chat)) { response in
+                #expect(response.status == .badGateway)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+            try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
+        }
+    }
+}
