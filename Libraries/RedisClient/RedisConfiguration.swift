@@ -34,6 +34,9 @@ public struct RedisConfiguration: Sendable, Equatable {
         self.connectTimeout = connectTimeout
     }
 
+    /// Where Redis is unless configured otherwise.
+    public static let defaultURL = "redis://127.0.0.1:6379/0"
+
     /// Parses `redis://[user[:password]@]host[:port][/db]` (user and password percent-decoded,
     /// IPv6 hosts in brackets). Throws `RedisConfigurationError` with the reason for anything
     /// else, including `rediss://`, because hiredis 0.14 has no TLS support.

@@ -89,3 +89,20 @@ public struct EnvironmentReader: Sendable {
         return trimmed
     }
 }
+
+extension EnvironmentReader {
+    /// A value turned into a typed configuration by `parse` (a database or Redis URL, say);
+    /// whatever `parse` throws becomes a `ConfigError` naming the variable. The parser's
+    /// message must not contain the value, which may hold a password.
+    public func parsed<T>(_ name: String, default fallback: String? = nil,
+                          _ parse: (String) throws -> T) throws(ConfigError) -> T {
+        guard let raw = optional(name) ?? fallback else {
+            throw ConfigError(variable: name, reason: "is required but not set")
+        }
+        do {
+            return try parse(raw)
+        } catch {
+            throw ConfigError(variable: name, reason: String(describing: error))
+        }
+    }
+}

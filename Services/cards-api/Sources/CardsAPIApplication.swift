@@ -10,20 +10,8 @@ import Storage
 /// Builds cards-api: Postgres (migrated before the server accepts requests), Redis for
 /// the job queue and events, and the controllers. The executable and tests both call this.
 public func buildCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -> some ApplicationProtocol {
-    let database: PostgresClient.Configuration
-    do {
-        database = try DatabaseURL.configuration(from: config.databaseURL)
-    } catch {
-        throw ConfigError(variable: "DATABASE_URL", reason: error.description)
-    }
-    let redisConfiguration: RedisConfiguration
-    do {
-        redisConfiguration = try RedisConfiguration(url: config.redisURL)
-    } catch {
-        throw ConfigError(variable: "REDIS_URL", reason: "\(error)")
-    }
-    let postgres = PostgresClient(configuration: database, backgroundLogger: logger)
-    let redis = RedisClient(configuration: redisConfiguration)
+    let postgres = PostgresClient(configuration: config.database, backgroundLogger: logger)
+    let redis = RedisClient(configuration: config.redis)
     let keys = RedisKeys(prefix: config.redisKeyPrefix)
     let tokens = await AccessTokens(secret: config.jwtSecret, lifetime: config.accessTokenLifetime)
     let hasher = try await PasswordHasher.make(cost: config.bcryptCost)

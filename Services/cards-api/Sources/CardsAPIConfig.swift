@@ -1,10 +1,13 @@
+import PostgresNIO
+import RedisClient
 import ServiceKit
+import Storage
 
 /// cards-api's configuration, read from the environment.
 public struct CardsAPIConfig: Sendable {
     public var server: ServerConfig
-    public var databaseURL: String
-    public var redisURL: String
+    public var database: PostgresClient.Configuration
+    public var redis: RedisConfiguration
     public var redisKeyPrefix: String
     public var jwtSecret: String
     public var accessTokenLifetime: Duration
@@ -14,8 +17,8 @@ public struct CardsAPIConfig: Sendable {
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8101)
-        databaseURL = try env.required("DATABASE_URL")
-        redisURL = env.string("REDIS_URL", default: "redis://127.0.0.1:6379/0")
+        database = try env.parsed("DATABASE_URL", DatabaseURL.configuration)
+        redis = try env.parsed("REDIS_URL", default: RedisConfiguration.defaultURL, RedisConfiguration.init(url:))
         redisKeyPrefix = env.string("REDIS_KEY_PREFIX", default: "pcs")
         jwtSecret = try env.secret("JWT_SECRET", minimumLength: 32)
         accessTokenLifetime = .seconds(try env.int("ACCESS_TOKEN_TTL_SECONDS", default: 900, range: 30...86_400))

@@ -12,21 +12,10 @@ import Storage
 /// Builds healthd: the background monitor plus `/health` (health+json), `/livez` and
 /// `/readyz`, all answered from the monitor's latest snapshot.
 public func buildHealthd(config: HealthConfig, logger: Logger) async throws -> some ApplicationProtocol {
-    var database: PostgresClient.Configuration
-    do {
-        database = try DatabaseURL.configuration(from: config.databaseURL)
-    } catch {
-        throw ConfigError(variable: "DATABASE_URL", reason: error.description)
-    }
+    var database = config.database
     database.options.maximumConnections = 2
-    let redisConfiguration: RedisConfiguration
-    do {
-        redisConfiguration = try RedisConfiguration(url: config.redisURL)
-    } catch {
-        throw ConfigError(variable: "REDIS_URL", reason: "\(error)")
-    }
     let postgres = PostgresClient(configuration: database, backgroundLogger: logger)
-    let redis = RedisClient(configuration: redisConfiguration)
+    let redis = RedisClient(configuration: config.redis)
 
     var probes: [HealthMonitor.Probe] = [
         .init(component: "postgres", componentType: "datastore", critical: true) { try await postgres.query("SELECT 1") },

@@ -1,10 +1,13 @@
+import PostgresNIO
+import RedisClient
 import ServiceKit
+import Storage
 
 /// healthd's configuration, read from the environment.
 public struct HealthConfig: Sendable {
     public var server: ServerConfig
-    public var databaseURL: String
-    public var redisURL: String
+    public var database: PostgresClient.Configuration
+    public var redis: RedisConfiguration
     /// The daemons to probe, by name.
     public var daemons: [(name: String, url: String)]
     public var interval: Duration
@@ -12,8 +15,8 @@ public struct HealthConfig: Sendable {
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8105)
-        databaseURL = try env.required("DATABASE_URL")
-        redisURL = env.string("REDIS_URL", default: "redis://127.0.0.1:6379/0")
+        database = try env.parsed("DATABASE_URL", DatabaseURL.configuration)
+        redis = try env.parsed("REDIS_URL", default: RedisConfiguration.defaultURL, RedisConfiguration.init(url:))
         daemons = [
             ("gateway", try env.httpURL("GATEWAY_URL", default: "http://127.0.0.1:8100")),
             ("cards-api", try env.httpURL("CARDS_API_URL", default: "http://127.0.0.1:8101")),

@@ -10,20 +10,8 @@ import Storage
 /// Builds queue-worker: the worker loops as a service, plus the ops port with health and
 /// metrics. The executable and tests both call this.
 public func buildQueueWorker(config: QueueWorkerConfig, logger: Logger) async throws -> some ApplicationProtocol {
-    let database: PostgresClient.Configuration
-    do {
-        database = try DatabaseURL.configuration(from: config.databaseURL)
-    } catch {
-        throw ConfigError(variable: "DATABASE_URL", reason: error.description)
-    }
-    let redisConfiguration: RedisConfiguration
-    do {
-        redisConfiguration = try RedisConfiguration(url: config.redisURL)
-    } catch {
-        throw ConfigError(variable: "REDIS_URL", reason: "\(error)")
-    }
-    let postgres = PostgresClient(configuration: database, backgroundLogger: logger)
-    let redis = RedisClient(configuration: redisConfiguration)
+    let postgres = PostgresClient(configuration: config.database, backgroundLogger: logger)
+    let redis = RedisClient(configuration: config.redis)
     let keys = RedisKeys(prefix: config.redisKeyPrefix)
     let queue = JobQueue(redis: redis, keys: keys)
     let executor = TestCaseExecutor(

@@ -1,11 +1,14 @@
 import Foundation
+import PostgresNIO
+import RedisClient
 import ServiceKit
+import Storage
 
 /// queue-worker's configuration, read from the environment.
 public struct QueueWorkerConfig: Sendable {
     public var server: ServerConfig
-    public var databaseURL: String
-    public var redisURL: String
+    public var database: PostgresClient.Configuration
+    public var redis: RedisConfiguration
     public var redisKeyPrefix: String
     public var llmProxyURL: String
     /// Jobs this process works on at once.
@@ -19,8 +22,8 @@ public struct QueueWorkerConfig: Sendable {
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8103)
-        databaseURL = try env.required("DATABASE_URL")
-        redisURL = env.string("REDIS_URL", default: "redis://127.0.0.1:6379/0")
+        database = try env.parsed("DATABASE_URL", DatabaseURL.configuration)
+        redis = try env.parsed("REDIS_URL", default: RedisConfiguration.defaultURL, RedisConfiguration.init(url:))
         redisKeyPrefix = env.string("REDIS_KEY_PREFIX", default: "pcs")
         llmProxyURL = try env.httpURL("LLM_PROXY_URL", default: "http://127.0.0.1:8104")
         concurrency = try env.int("WORKER_CONCURRENCY", default: 4, range: 1...256)

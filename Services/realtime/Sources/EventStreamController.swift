@@ -4,10 +4,12 @@ import Hummingbird
 import NIOCore
 import Queue
 import ServiceKit
+import ServiceLifecycle
 
 /// `GET /events?channel=run:<id>`: the same events as Server-Sent Events. `Last-Event-ID`
 /// (or `?since=`) resumes after that event; a comment line every 15 s keeps proxies from
-/// closing an idle stream.
+/// closing an idle stream. The stream ends on graceful shutdown; the browser reconnects
+/// with `Last-Event-ID` and misses nothing.
 struct EventStreamController: Sendable {
     let hub: ChannelHub
 
@@ -35,7 +37,7 @@ struct EventStreamController: Sendable {
                 defer { heartbeat.cancel() }
                 do {
                     try await writer.write(ByteBuffer(string: ": subscribed \(channel)\n\n"))
-                    for await record in records {
+                    for await record in records.cancelOnGracefulShutdown() {
                         try await writer.write(ByteBuffer(string: record))
                     }
                     try await writer.finish(nil)

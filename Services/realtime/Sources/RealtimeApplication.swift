@@ -9,13 +9,7 @@ import ServiceLifecycle
 /// Builds realtime: `/ws` (WebSocket) and `/events` (SSE), both authenticated, fed by the
 /// channel hub. The executable and tests both call this.
 public func buildRealtime(config: RealtimeConfig, logger: Logger) async throws -> some ApplicationProtocol {
-    let redisConfiguration: RedisConfiguration
-    do {
-        redisConfiguration = try RedisConfiguration(url: config.redisURL)
-    } catch {
-        throw ConfigError(variable: "REDIS_URL", reason: "\(error)")
-    }
-    let redis = RedisClient(configuration: redisConfiguration)
+    let redis = RedisClient(configuration: config.redis)
     let keys = RedisKeys(prefix: config.redisKeyPrefix)
     let hub = ChannelHub(bus: EventBus(redis: redis, keys: keys), keys: keys, subscriber: redis.makeSubscriber(), logger: logger)
     let tokens = await AccessTokens(secret: config.jwtSecret)

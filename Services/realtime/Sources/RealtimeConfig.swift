@@ -1,9 +1,10 @@
+import RedisClient
 import ServiceKit
 
 /// realtime's configuration, read from the environment.
 public struct RealtimeConfig: Sendable {
     public var server: ServerConfig
-    public var redisURL: String
+    public var redis: RedisConfiguration
     public var redisKeyPrefix: String
     public var jwtSecret: String
     /// Subscriptions one connection may hold.
@@ -11,7 +12,7 @@ public struct RealtimeConfig: Sendable {
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8102)
-        redisURL = env.string("REDIS_URL", default: "redis://127.0.0.1:6379/0")
+        redis = try env.parsed("REDIS_URL", default: RedisConfiguration.defaultURL, RedisConfiguration.init(url:))
         redisKeyPrefix = env.string("REDIS_KEY_PREFIX", default: "pcs")
         jwtSecret = try env.secret("JWT_SECRET", minimumLength: 32)
         maxChannelsPerConnection = try env.int("MAX_CHANNELS_PER_CONNECTION", default: 100, range: 1...10_000)

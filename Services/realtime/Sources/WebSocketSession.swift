@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWebSocket
 import Logging
 import Queue
+import ServiceLifecycle
 import Synchronization
 
 /// One WebSocket connection: reads the client's ops, keeps its subscriptions on the hub,
@@ -23,7 +24,9 @@ struct WebSocketSession: Sendable {
                 for await frame in frames { try await outbound.write(.text(frame)) }
             }
             defer { group.cancelAll() }
-            for try await message in inbound.messages(maxSize: 64 * 1024) {
+            // On graceful shutdown the loop ends and the client is told the server is going
+            // away (1001), so it reconnects elsewhere and resumes from its last event id.
+            for try await message in inbound.messages(maxSize: 64 * 1024).cancelOnGracefulShutdown() {
                 guard case .text(let text) = message,
                       let request = try? JSONDecoder().decode(ClientMessage.self, from: Data(text.utf8))
                 else {
@@ -33,6 +36,9 @@ struct WebSocketSession: Sendable {
                 await handle(request, send: send, subscriptions: subscriptions)
             }
             continuation.finish()
+            if Task.isShuttingDownGracefully {
+                try? await outbound.close(.goingAway, reason: "server shutting down")
+            }
         }
         for (channel, id) in subscriptions.withLock({ $0 }) {
             await hub.unsubscribe(id, channel: channel)
