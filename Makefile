@@ -36,10 +36,12 @@ bench:
 	done; \
 	if (( ! ran )); then echo "no benchmarks yet (bench/*.sh)"; fi
 
-## lint: shellcheck the scripts, check both nginx configs with the real nginx
+## lint: shellcheck the scripts, check both nginx configs with the real nginx, validate
+## the deployment files (compose schema, Kubernetes schemas, yamllint)
 lint:
 	shellcheck -x scripts/*.sh .ci/run
 	scripts/check-nginx.sh
+	scripts/check-deploy.sh
 
 ## clean: stop the stack and remove .run/
 clean: down

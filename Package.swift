@@ -13,6 +13,7 @@ let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres
 let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 let jwt = Target.Dependency.product(name: "JWTKit", package: "jwt-kit")
 let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 
 /// A daemon is a library with its `buildApplication` (so tests run the code that ships)
 /// plus a one-line executable.
@@ -35,6 +36,7 @@ let package = Package(
         .executable(name: "queue-worker", targets: ["queue-worker"]),
         .executable(name: "llm-proxy", targets: ["llm-proxy"]),
         .executable(name: "healthd", targets: ["healthd"]),
+        .executable(name: "assertion-bench", targets: ["assertion-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -47,11 +49,20 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
         // Pure domain: templates, assertions. No I/O.
-        .target(name: "PromptCards", path: "Libraries/PromptCards", swiftSettings: strict),
+        // JSON values and a strict parser, shared by the assertion engine and the schema validator.
+        .target(name: "JSONCore", path: "Libraries/JSONCore", swiftSettings: strict),
+        // JSON Schema (draft 2020-12 and draft-07) validation. Pure.
+        .target(name: "JSONSchema", dependencies: ["JSONCore"], path: "Libraries/JSONSchema", swiftSettings: strict),
+        .target(name: "PromptCards", dependencies: ["JSONCore", "JSONSchema"], path: "Libraries/PromptCards", swiftSettings: strict),
+        // The ModelGrader over llm-proxy, for the services that grade (queue-worker, cards-api).
+        .target(name: "ModelGrading", dependencies: ["PromptCards", httpClient], path: "Libraries/ModelGrading", swiftSettings: strict),
+        // bench/assertions.sh: assertions per second on one core (PromptCards only, so its release build is quick).
+        .executableTarget(name: "assertion-bench", dependencies: ["PromptCards"], path: "bench/AssertionBench", swiftSettings: strict),
         // hiredis, the one C boundary.
         .systemLibrary(name: "CHiredis", path: "Libraries/CHiredis"),
         .target(name: "RedisClient", dependencies: ["CHiredis"], path: "Libraries/RedisClient", swiftSettings: strict),
@@ -66,12 +77,16 @@ let package = Package(
             path: "Libraries/ServiceKit", swiftSettings: strict),
         // Job and event protocol over Redis Streams and pub/sub.
         .target(name: "Queue", dependencies: ["RedisClient", "PromptCards", logging, lifecycle], path: "Libraries/Queue", swiftSettings: strict),
+        // promptfoo configs in and out (YAML or JSON). Pure.
+        .target(name: "Promptfoo", dependencies: ["PromptCards", yams], path: "Libraries/Promptfoo", swiftSettings: strict),
         // Postgres pool, migrations, repositories.
         .target(name: "Storage", dependencies: ["PromptCards", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
     ]
-    + daemon("gateway", library: "GatewayService", dependencies: serviceBase + ["RedisClient", httpClient])
+    + daemon("gateway", library: "GatewayService", dependencies: serviceBase + [
+        "RedisClient", httpClient, .product(name: "Crypto", package: "swift-crypto"),
+    ])
     + daemon("cards-api", library: "CardsAPIService", dependencies: serviceBase + [
-        "PromptCards", "Storage", "Queue", "RedisClient",
+        "PromptCards", "Promptfoo", "Storage", "Queue", "RedisClient", "ModelGrading",
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         .product(name: "Crypto", package: "swift-crypto"),
     ])
@@ -80,21 +95,32 @@ let package = Package(
         .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
     ])
     + daemon("queue-worker", library: "QueueWorkerService", dependencies: serviceBase + [
-        "PromptCards", "Storage", "Queue", "RedisClient", httpClient,
+        "PromptCards", "Storage", "Queue", "RedisClient", "ModelGrading", httpClient,
     ])
     + daemon("llm-proxy", library: "LLMProxyService", dependencies: serviceBase + [httpClient])
     + daemon("healthd", library: "HealthService", dependencies: serviceBase + ["RedisClient", "Queue", "Storage", postgres, httpClient])
     + [
         .target(name: "TestSupport", dependencies: ["RedisClient", httpClient, postgres, logging], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "PromptCardsTests", dependencies: ["PromptCards"], swiftSettings: strict),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: strict),
         .testTarget(name: "LLMProxyTests", dependencies: [
-            "LLMProxyService", "ServiceKit", "TestSupport", logging,
+            "LLMProxyService", "ServiceKit", "TestSupport", "ModelGrading", "PromptCards", logging,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
+        .testTarget(name: "CardsAPITests", dependencies: [
+            "CardsAPIService", "ServiceKit", "Storage", "TestSupport", "JSONSchema", "PromptCards", logging, postgres,
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], swiftSettings: strict),
+        .testTarget(name: "PromptfooTests", dependencies: ["Promptfoo", "PromptCards", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strict),
+        // Dockerfiles, Kubernetes manifests and compose checked against the real daemons;
+        // backup/restore exercised on real Postgres and Redis.
+        .testTarget(name: "DeploymentTests", dependencies: [
+            "TestSupport", "Storage", "RedisClient", yams, httpClient, postgres, logging,
+        ], swiftSettings: strict),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

@@ -21,6 +21,10 @@ packages=(
   # the scripts: curl (health polling), envsubst (nginx template), runuser/unshare/flock
   # (util-linux), pgrep/ps (procps)
   curl ca-certificates gettext-base util-linux procps
+  # deployment checks: openssl (throw-away TLS certificate for `nginx -t` on nginx.conf),
+  # python3-venv above (scripts/check-deploy.sh's tools), pg_dump/redis-cli come with the
+  # servers (scripts/backup.sh)
+  openssl
   # lint, load and timing tools
   shellcheck yamllint wrk hyperfine
 )

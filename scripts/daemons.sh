@@ -15,7 +15,8 @@
 # $PCS_BIN_DIR, else `swift build [-c $CONFIGURATION] --show-bin-path` in the repo),
 # DATABASE_URL, REDIS_URL, JWT_SECRET (>= 32 characters), LOCAL_LLM_URL (may be empty when
 # OLLAMA_BASE_URL or OPENAI_BASE_URL is set), optional REDIS_KEY_PREFIX, LOG_LEVEL (info),
-# OLLAMA_BASE_URL, OPENAI_BASE_URL, OPENAI_API_KEY, ANTHROPIC_API_KEY (llm-proxy only), and
+# OLLAMA_BASE_URL, OPENAI_BASE_URL, OPENAI_API_KEY, ANTHROPIC_API_KEY (llm-proxy only),
+# GRADER_MODEL, GRADER_EMBEDDING_MODEL (cards-api and queue-worker), and
 # the ports GATEWAY_PORT (8100) CARDS_API_PORT (8101) REALTIME_PORT (8102)
 # QUEUE_WORKER_PORT (8103) LLM_PROXY_PORT (8104) HEALTHD_PORT (8105) NGINX_PORT (8080).
 # Env (stop): RUN_DIR.
@@ -60,7 +61,15 @@ url_of() { echo "http://127.0.0.1:$(port_of "$1")"; }
 # Every configuration variable of the suite: each daemon gets exactly its own ones.
 all_config_vars=(DATABASE_URL REDIS_URL JWT_SECRET CARDS_API_URL LLM_PROXY_URL REALTIME_URL
   GATEWAY_URL QUEUE_WORKER_URL LOCAL_LLM_URL OLLAMA_BASE_URL OPENAI_BASE_URL OPENAI_API_KEY
-  ANTHROPIC_API_KEY REDIS_KEY_PREFIX HOST PORT LOG_LEVEL)
+  ANTHROPIC_API_KEY REDIS_KEY_PREFIX HOST PORT LOG_LEVEL GRADER_MODEL GRADER_EMBEDDING_MODEL)
+
+# grader_env — adds the grader model choice (model-graded assertions) to `denv` when set.
+grader_env() {
+  local var
+  for var in GRADER_MODEL GRADER_EMBEDDING_MODEL; do
+    if [[ -n ${!var:-} ]]; then denv+=("$var=${!var}"); fi
+  done
+}
 
 # daemon_env NAME — fills the array `denv` with NAME's environment (VAR=value words).
 daemon_env() {
@@ -72,13 +81,15 @@ daemon_env() {
         "LLM_PROXY_URL=$(url_of llm-proxy)" "REALTIME_URL=$(url_of realtime)")
       ;;
     cards-api)
-      denv+=("DATABASE_URL=$DATABASE_URL" "REDIS_URL=$REDIS_URL" "JWT_SECRET=$JWT_SECRET")
+      denv+=("DATABASE_URL=$DATABASE_URL" "REDIS_URL=$REDIS_URL" "JWT_SECRET=$JWT_SECRET" "LLM_PROXY_URL=$(url_of llm-proxy)")
+      grader_env
       ;;
     realtime)
       denv+=("REDIS_URL=$REDIS_URL" "JWT_SECRET=$JWT_SECRET")
       ;;
     queue-worker)
       denv+=("DATABASE_URL=$DATABASE_URL" "REDIS_URL=$REDIS_URL" "LLM_PROXY_URL=$(url_of llm-proxy)")
+      grader_env
       ;;
     llm-proxy)
       denv+=("REDIS_URL=$REDIS_URL")

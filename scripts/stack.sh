@@ -41,7 +41,8 @@ up() {
   if [[ -n ${OLLAMA_BASE_URL:-} || -n ${OPENAI_BASE_URL:-} ]]; then
     log "OLLAMA_BASE_URL / OPENAI_BASE_URL set: not starting the local LLM"
   else
-    llm_url=$("$scripts/llm.sh" start "$run/llm" "$LLM_PORT")
+    # Chat and /v1/embeddings (for similar / answer-relevance) from one llama.cpp process.
+    llm_url=$(LLM_EMBEDDING=1 "$scripts/llm.sh" start "$run/llm" "$LLM_PORT")
   fi
 
   if [[ -z ${JWT_SECRET:-} ]]; then

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: bootstrap, build the tests, start a private Postgres, Redis and LLM server
+# `make test`: bootstrap, shellcheck the scripts, check the nginx configs and the deployment
+# files (check-nginx.sh, check-deploy.sh), build the tests, start a private Postgres, Redis and LLM server
 # on free ports in .run/test-<pid>/ (never the ports of `make up`), run `swift test`
 # against them, and clean everything up on any exit (success, failure, Ctrl-C).
 #
@@ -25,6 +26,11 @@ scripts=$root/scripts
 cd "$root"
 
 "$scripts/bootstrap.sh"
+# The scripts, both nginx configs and the deployment files are checked first: seconds,
+# and no build.
+shellcheck -x "$scripts"/*.sh .ci/run
+"$scripts/check-nginx.sh"
+"$scripts/check-deploy.sh"
 command -v swift >/dev/null || die "no swift on PATH: install a Swift 6 toolchain"
 log "swift build --build-tests"
 swift build --build-tests >&2
@@ -67,7 +73,8 @@ POSTGRES_FAST=1 "$scripts/postgres.sh" start "$testdir/postgres" "${ports[0]}" >
 pg_job=$!
 "$scripts/redis.sh" start "$testdir/redis" "${ports[1]}" >"$testdir/redis.url" &
 redis_job=$!
-"$scripts/llm.sh" start "$testdir/llm" "${ports[2]}" >"$testdir/llm.url" &
+# With /v1/embeddings too: model-graded assertions (similar, answer-relevance) need it.
+LLM_EMBEDDING=1 "$scripts/llm.sh" start "$testdir/llm" "${ports[2]}" >"$testdir/llm.url" &
 llm_job=$!
 failed=0
 wait "$pg_job" || failed=1

@@ -1,19 +1,29 @@
 /// What an assertion may look at besides the output: the test's variables, the rendered prompt,
-/// and the call's latency and cost (for promptfoo's `latency` and `cost` types, to come).
+/// what the call reported (latency, cost, finish reason), and the grader to use by default.
 public struct AssertionContext: Sendable, Hashable {
-    /// The test case's variables.
+    /// The test case's variables; string values of assertions are rendered with them
+    /// (`value: "{{expected}}"`), and `answer-relevance` reads `query` from them.
     public var vars: [String: JSONValue]
     /// The prompt as sent to the model.
     public var prompt: String
-    /// How long the model took, in milliseconds, when known.
+    /// How long the model took, in milliseconds, when known (for `latency`).
     public var latencyMs: Int?
-    /// What the call cost, in dollars, when known.
+    /// What the call cost, in dollars, when known (for `cost`).
     public var cost: Double?
+    /// Why the model stopped (`stop`, `length`, `content_filter`, `tool_calls`), when known
+    /// (for `finish-reason`).
+    public var finishReason: String?
+    /// The suite's default grader for model-graded types whose assertion names no `provider`
+    /// (promptfoo's `defaultTest.options.provider`); nil leaves the choice to the grader.
+    public var defaultProvider: JSONValue?
 
-    public init(vars: [String: JSONValue] = [:], prompt: String = "", latencyMs: Int? = nil, cost: Double? = nil) {
+    public init(vars: [String: JSONValue] = [:], prompt: String = "", latencyMs: Int? = nil, cost: Double? = nil,
+                finishReason: String? = nil, defaultProvider: JSONValue? = nil) {
         self.vars = vars
         self.prompt = prompt
         self.latencyMs = latencyMs
         self.cost = cost
+        self.finishReason = finishReason
+        self.defaultProvider = defaultProvider
     }
 }

@@ -2,14 +2,21 @@ import Foundation
 
 /// Runs a test case's assertions on a model's output and grades it the way promptfoo does.
 ///
-/// - Each assertion scores between 0 and 1 (0 or 1 for the current types); `not-` inverts pass and score.
+/// - Each assertion scores between 0 and 1; `not-` inverts pass and score (1 − score).
 /// - The test's score is the mean of the assertion scores weighted by `weight` (default 1).
-///   An assertion of weight 0 is still run and reported, but counts as passed and adds nothing.
-///   When every weight is 0 the score is 1.
+///   An assertion of weight 0 is still run and reported, but always passes and adds nothing;
+///   when every weight is 0 the score is 0 (promptfoo's rule).
 /// - The test passes when every assertion passed, or, when the test has a `threshold`, when its
 ///   score reaches the threshold (a failing assertion can then be outweighed).
+/// - An `assert-set` groups assertions: its score is their weighted mean, it passes by the same
+///   rule with its own `threshold`, and it counts once in the test with its own `weight`.
 /// - `namedScores` maps each `metric` to the weighted mean score of the assertions naming it.
+/// - String values are templates: `{{name}}` is replaced from the test's variables first.
 /// - No assertions: pass, score 1, reason "No assertions".
+///
+/// Deterministic types run synchronously. Model-graded types (`similar`, `llm-rubric`,
+/// `factuality`, `answer-relevance`) need a `ModelGrader` and the async `evaluate`; without one
+/// they fail with a reason saying so.
 public struct AssertionEngine: Sendable {
     /// The types this engine knows.
     public let registry: AssertionRegistry
@@ -21,83 +28,27 @@ public struct AssertionEngine: Sendable {
     /// An engine with the built-in types.
     public static let standard = AssertionEngine()
 
-    // MARK: Evaluation
+    // MARK: Evaluation without a grader
 
     /// Grades `output` against all of a test case's `assertions`; see the type's documentation for the rules.
     public func evaluate(output: String, assertions: [Assertion], threshold: Double?,
                          context: AssertionContext = AssertionContext()) -> GradingResult {
-        guard !assertions.isEmpty else {
-            return GradingResult(pass: true, score: 1, reason: "No assertions", componentResults: [])
-        }
-
-        var components: [GradingResult] = []
-        var weightedScore = 0.0
-        var totalWeight = 0.0
-        var failures: [String] = []
-        var ignoredFailures: [String] = []
-        var metricSums: [String: (weighted: Double, weight: Double, plain: Double, count: Double)] = [:]
-
-        for assertion in assertions {
-            let result = evaluate(output: output, assertion: assertion, context: context)
-            components.append(result)
-            let weight = Self.weightIssue(assertion) == nil ? assertion.effectiveWeight : 1
-            weightedScore += result.score * weight
-            totalWeight += weight
-            if !result.pass {
-                if weight == 0 { ignoredFailures.append(result.reason) } else { failures.append(result.reason) }
-            }
-            if let metric = assertion.metric, !metric.isEmpty {
-                var sums = metricSums[metric] ?? (0, 0, 0, 0)
-                sums.weighted += result.score * weight
-                sums.weight += weight
-                sums.plain += result.score
-                sums.count += 1
-                metricSums[metric] = sums
-            }
-        }
-
-        let score = totalWeight > 0 ? weightedScore / totalWeight : (failures.isEmpty ? 1 : 0)
-        let namedScores = metricSums.mapValues { $0.weight > 0 ? $0.weighted / $0.weight : $0.plain / $0.count }
-        let summary = Self.summary(failures: failures, ignored: ignoredFailures, total: assertions.count)
-
-        let pass: Bool
-        let reason: String
-        if let threshold, !threshold.isNaN {
-            pass = score >= threshold
-            let comparison = "Aggregate score \(String(format: "%.2f", score)) \(pass ? "≥" : "<") \(JSONValue.numberText(threshold)) threshold"
-            reason = failures.isEmpty ? comparison : "\(comparison) (\(summary))"
-        } else {
-            pass = failures.isEmpty
-            reason = summary
-        }
-        return GradingResult(pass: pass, score: score, reason: reason, componentResults: components, namedScores: namedScores)
+        let results = assertions.map { evaluate(output: output, assertion: $0, context: context) }
+        return Self.combine(assertions, results, threshold: threshold)
     }
 
-    /// Grades `output` against one assertion. Never throws: an unknown type, a bad value or an
-    /// invalid regex gives a failed result (score 0) whose reason says what is wrong.
+    /// Grades `output` against one assertion (or `assert-set`). Never throws: an unknown type, a
+    /// bad value or an invalid regex gives a failed result (score 0) whose reason says what is wrong.
     public func evaluate(output: String, assertion: Assertion, context: AssertionContext = AssertionContext()) -> GradingResult {
-        let type: AssertionType
-        do {
-            type = try AssertionType(parsing: assertion.type, registry: registry)
-        } catch {
-            return .failure(error.reason, assertion: assertion)
-        }
-        if let issue = Self.weightIssue(assertion) {
-            return .failure(issue.reason, assertion: assertion)
-        }
-        guard let evaluator = registry.evaluator(named: type.baseName) else {
-            return .failure(AssertionTypeError(type: assertion.type).reason, assertion: assertion)
-        }
-
-        switch evaluator.evaluate(output: output, assertion: assertion, context: context) {
-        case .error(let reason):
-            return .failure(reason, assertion: assertion)
-        case .checked(let pass, let score, let expectation):
-            let passed = pass != type.isNegated
-            let finalScore = type.isNegated ? 1 - score : score
-            let expected = "output to \(type.isNegated ? "not " : "")\(expectation)"
-            let reason = passed ? "Assertion passed: expected \(expected)" : "Expected \(expected)"
-            return GradingResult(pass: passed, score: finalScore, reason: reason, assertion: assertion)
+        switch prepare(assertion, context: context) {
+        case .finished(let result):
+            return result
+        case .set(let children):
+            let results = children.map { evaluate(output: output, assertion: $0, context: context) }
+            return Self.setResult(assertion, children, results)
+        case .leaf(let leaf):
+            let verdict = leaf.evaluator.evaluate(output: output, assertion: leaf.rendered, context: context)
+            return leaf.result(verdict)
         }
     }
 
@@ -107,55 +58,168 @@ public struct AssertionEngine: Sendable {
         standard.evaluate(output: output, assertions: assertions, threshold: threshold, context: context)
     }
 
-    // MARK: Validation
+    // MARK: Evaluation with a grader
 
-    /// Every problem in `assertions` that would make them fail regardless of the output, with
-    /// field paths under `fieldPrefix` (`assert[2].value`), for an API's 400 answer. Empty when all are valid.
-    public func validate(_ assertions: [Assertion], fieldPrefix: String = "assert") -> [AssertionIssue] {
-        var issues: [AssertionIssue] = []
-        for (index, assertion) in assertions.enumerated() {
-            let path = "\(fieldPrefix)[\(index)]"
-            if let issue = Self.weightIssue(assertion) {
-                issues.append(AssertionIssue(field: "\(path).\(issue.field)", reason: issue.reason))
-            }
-            if let threshold = assertion.threshold, !threshold.isFinite {
-                issues.append(AssertionIssue(field: "\(path).threshold", reason: "threshold must be a finite number"))
-            }
-            let type: AssertionType
-            do {
-                type = try AssertionType(parsing: assertion.type, registry: registry)
-            } catch {
-                issues.append(AssertionIssue(field: "\(path).type", reason: error.reason))
-                continue
-            }
-            for issue in registry.evaluator(named: type.baseName)?.validate(assertion) ?? [] {
-                issues.append(AssertionIssue(field: "\(path).\(issue.field)", reason: "\(type.name): \(issue.reason)"))
-            }
+    /// Like `evaluate(output:assertions:threshold:context:)`, with `grader` answering the
+    /// model-graded types. Assertions run one after another, in order; between two of them the
+    /// task yields, so that a long list of costly checks (each bounded on its own) never holds
+    /// a thread of the cooperative pool for long.
+    public func evaluate(output: String, assertions: [Assertion], threshold: Double?,
+                         context: AssertionContext = AssertionContext(), grader: any ModelGrader) async -> GradingResult {
+        var results: [GradingResult] = []
+        for assertion in assertions {
+            results.append(await evaluate(output: output, assertion: assertion, context: context, grader: grader))
+            await Task.yield()
         }
-        return issues
+        return Self.combine(assertions, results, threshold: threshold)
     }
 
-    /// Validates with the built-in types (`AssertionEngine.standard`).
-    public static func validate(_ assertions: [Assertion], fieldPrefix: String = "assert") -> [AssertionIssue] {
-        standard.validate(assertions, fieldPrefix: fieldPrefix)
+    /// Like `evaluate(output:assertion:context:)`, with `grader` answering model-graded types.
+    public func evaluate(output: String, assertion: Assertion, context: AssertionContext = AssertionContext(),
+                         grader: any ModelGrader) async -> GradingResult {
+        switch prepare(assertion, context: context) {
+        case .finished(let result):
+            return result
+        case .set(let children):
+            var results: [GradingResult] = []
+            for child in children {
+                results.append(await evaluate(output: output, assertion: child, context: context, grader: grader))
+            }
+            return Self.setResult(assertion, children, results)
+        case .leaf(let leaf):
+            let verdict: AssertionVerdict
+            if let graded = leaf.evaluator as? any ModelGradedEvaluator {
+                verdict = await graded.grade(output: output, assertion: leaf.rendered, context: context, grader: grader)
+            } else {
+                verdict = leaf.evaluator.evaluate(output: output, assertion: leaf.rendered, context: context)
+            }
+            return leaf.result(verdict)
+        }
     }
 
-    // MARK: Helpers
+    /// Grades with the built-in types and `grader`.
+    public static func evaluate(output: String, assertions: [Assertion], threshold: Double?,
+                                context: AssertionContext = AssertionContext(), grader: any ModelGrader) async -> GradingResult {
+        await standard.evaluate(output: output, assertions: assertions, threshold: threshold, context: context, grader: grader)
+    }
+
+    /// Whether any of `assertions` (sets included) is of a model-graded type, so a caller knows
+    /// whether it needs a grader.
+    public func needsGrader(_ assertions: [Assertion]) -> Bool {
+        assertions.contains { assertion in
+            if let children = assertion.assert, assertion.type == AssertionType.setTypeName { return needsGrader(children) }
+            guard let type = try? AssertionType(parsing: assertion.type, registry: registry) else { return false }
+            return registry.evaluator(named: type.baseName) is any ModelGradedEvaluator
+        }
+    }
+
+    // MARK: One assertion
+
+    /// An assertion ready to run: its evaluator, its value rendered with the test's variables.
+    struct Leaf {
+        let assertion: Assertion
+        let rendered: Assertion
+        let type: AssertionType
+        let evaluator: any AssertionEvaluator
+
+        /// The result for `verdict`, inverted for `not-` types.
+        func result(_ verdict: AssertionVerdict) -> GradingResult {
+            var metadata: [String: JSONValue] = [:]
+            if rendered.value != assertion.value, let value = rendered.value { metadata["renderedAssertionValue"] = value }
+            let result: GradingResult
+            switch verdict {
+            case .error(let reason):
+                result = .failure(reason, assertion: assertion)
+            case .failedCheck(let reason, let details):
+                metadata.merge(details) { _, new in new }
+                result = .failure(reason, assertion: assertion)
+            case .checked(let pass, let score, let expectation):
+                let passed = pass != type.isNegated
+                let finalScore = type.isNegated ? 1 - score : score
+                let expected = "output to \(type.isNegated ? "not " : "")\(expectation)"
+                let reason = passed ? "Assertion passed: expected \(expected)" : "Expected \(expected)"
+                result = GradingResult(pass: passed, score: finalScore, reason: reason, assertion: assertion)
+            case .measured(let pass, let score, let detail, let negatedScore, let details):
+                metadata.merge(details) { _, new in new }
+                let passed = pass != type.isNegated
+                let finalScore = type.isNegated ? (negatedScore ?? 1 - score) : score
+                let reason: String
+                if passed {
+                    reason = "Assertion passed: \(detail)"
+                } else if type.isNegated {
+                    reason = "\(detail), but \(type.name) expects the opposite"
+                } else {
+                    reason = detail
+                }
+                result = GradingResult(pass: passed, score: finalScore, reason: reason, assertion: assertion)
+            }
+            var final = result
+            if !metadata.isEmpty { final.metadata = metadata }
+            return final
+        }
+    }
+
+    enum Prepared {
+        case finished(GradingResult)
+        case set([Assertion])
+        case leaf(Leaf)
+    }
+
+    /// Parses the type, checks the fields every type shares, and renders the value.
+    func prepare(_ assertion: Assertion, context: AssertionContext) -> Prepared {
+        if assertion.type == AssertionType.setTypeName {
+            if let issue = Self.weightIssue(assertion) { return .finished(.failure(issue.reason, assertion: assertion)) }
+            guard let children = assertion.assert, !children.isEmpty else {
+                return .finished(.failure("assert-set: \"assert\" must list at least one assertion", assertion: assertion))
+            }
+            return .set(children)
+        }
+        if assertion.type == AssertionType.negationPrefix + AssertionType.setTypeName {
+            return .finished(.failure("assert-set cannot be negated", assertion: assertion))
+        }
+        let type: AssertionType
+        do {
+            type = try AssertionType(parsing: assertion.type, registry: registry)
+        } catch {
+            return .finished(.failure(error.reason, assertion: assertion))
+        }
+        if let issue = Self.weightIssue(assertion) {
+            return .finished(.failure(issue.reason, assertion: assertion))
+        }
+        if assertion.transform != nil {
+            return .finished(.failure("\(assertion.type): \(Self.transformReason)", assertion: assertion))
+        }
+        guard let evaluator = registry.evaluator(named: type.baseName) else {
+            return .finished(.failure(AssertionTypeError(type: assertion.type).reason, assertion: assertion))
+        }
+        var rendered = assertion
+        rendered.value = assertion.value.map { Self.render($0, vars: context.vars) }
+        return .leaf(Leaf(assertion: assertion, rendered: rendered, type: type, evaluator: evaluator))
+    }
+
+    /// Why `transform` is refused.
+    static let transformReason = "transform is not supported (it is JavaScript, and this system does not run user code)"
+
+    /// `value` with `{{name}}` placeholders in its strings (and in the strings of an array)
+    /// replaced from `vars`, as promptfoo renders assertion values. A string that is not a
+    /// valid template stays as written.
+    static func render(_ value: JSONValue, vars: [String: JSONValue]) -> JSONValue {
+        switch value {
+        case .string(let text) where text.contains("{{"):
+            guard let template = try? PromptTemplate(text) else { return value }
+            return .string(template.render(vars))
+        case .array(let elements):
+            return .array(elements.map { element in
+                if case .string = element { render(element, vars: vars) } else { element }
+            })
+        default:
+            return value
+        }
+    }
 
     /// A weight must be a finite number ≥ 0; an assertion with a bad one fails and counts with weight 1.
-    private static func weightIssue(_ assertion: Assertion) -> AssertionIssue? {
+    static func weightIssue(_ assertion: Assertion) -> AssertionIssue? {
         guard let weight = assertion.weight, !(weight.isFinite && weight >= 0) else { return nil }
         return AssertionIssue(field: "weight", reason: "weight must be a finite number ≥ 0")
-    }
-
-    /// "All assertions passed" or "2 of 3 assertions failed: reason; reason", plus failures that did not count.
-    private static func summary(failures: [String], ignored: [String], total: Int) -> String {
-        var text = failures.isEmpty
-            ? "All assertions passed"
-            : "\(failures.count) of \(total) \(total == 1 ? "assertion" : "assertions") failed: \(failures.joined(separator: "; "))"
-        if !ignored.isEmpty {
-            text += " (\(ignored.count) with weight 0 failed without counting: \(ignored.joined(separator: "; ")))"
-        }
-        return text
     }
 }

@@ -13,8 +13,33 @@ public struct AssertionRegistry: Sendable {
         EqualsEvaluator(),
         ContainsEvaluator(),
         IContainsEvaluator(),
+        ContainsListEvaluator(mode: .any, ignoresCase: false),
+        ContainsListEvaluator(mode: .all, ignoresCase: false),
+        ContainsListEvaluator(mode: .any, ignoresCase: true),
+        ContainsListEvaluator(mode: .all, ignoresCase: true),
+        StartsWithEvaluator(),
         RegexEvaluator(),
-    ]
+        IsJSONEvaluator(),
+        ContainsJSONEvaluator(),
+        IsXMLEvaluator(),
+        ContainsXMLEvaluator(),
+        LevenshteinEvaluator(),
+        RougeNEvaluator(),
+        BLEUEvaluator(),
+        LatencyEvaluator(),
+        CostEvaluator(),
+        FinishReasonEvaluator(),
+        IsRefusalEvaluator(),
+        OpenAIToolsCallEvaluator(),
+        // Model-graded: need a `ModelGrader`.
+        SimilarEvaluator(),
+        SimilarEvaluator(metric: .cosine, spelledWithMetric: true),
+        SimilarEvaluator(metric: .dot, spelledWithMetric: true),
+        SimilarEvaluator(metric: .euclidean, spelledWithMetric: true),
+        LLMRubricEvaluator(),
+        FactualityEvaluator(),
+        AnswerRelevanceEvaluator(),
+    ] + UnsupportedEvaluator.all
 
     /// The registry of the built-in types.
     public static let standard = AssertionRegistry(builtIn)

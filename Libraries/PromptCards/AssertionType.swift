@@ -5,6 +5,8 @@
 public struct AssertionType: Sendable, Hashable, CustomStringConvertible {
     /// The prefix that inverts a type.
     public static let negationPrefix = "not-"
+    /// The group type, handled by the engine itself (it cannot be negated).
+    public static let setTypeName = "assert-set"
 
     /// The type without `not-`: `contains`.
     public let baseName: String
@@ -21,7 +23,7 @@ public struct AssertionType: Sendable, Hashable, CustomStringConvertible {
         let negated = raw.hasPrefix(Self.negationPrefix)
         let base = negated ? String(raw.dropFirst(Self.negationPrefix.count)) : raw
         guard !raw.isEmpty else { throw AssertionTypeError(type: raw) }
-        guard registry.evaluator(named: base) != nil else { throw AssertionTypeError(type: raw) }
+        guard registry.evaluator(named: base) != nil || (raw == Self.setTypeName) else { throw AssertionTypeError(type: raw) }
         self.init(baseName: base, isNegated: negated)
     }
 

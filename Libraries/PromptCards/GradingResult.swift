@@ -13,19 +13,26 @@ public struct GradingResult: Sendable, Hashable, Codable {
     public var componentResults: [GradingResult]?
     /// Scores by metric name (`Assertion.metric`).
     public var namedScores: [String: Double]
+    /// Details some types add, under promptfoo's names where it has them: for model-graded
+    /// types the grading prompt sent (`renderedGradingPrompt`), the grader's answer
+    /// (`graderResponse`) and model (`provider`); `renderedAssertionValue` when the value was a
+    /// template rendered with the test's variables.
+    public var metadata: [String: JSONValue]?
 
     public init(pass: Bool, score: Double, reason: String, assertion: Assertion? = nil,
-                componentResults: [GradingResult]? = nil, namedScores: [String: Double] = [:]) {
+                componentResults: [GradingResult]? = nil, namedScores: [String: Double] = [:],
+                metadata: [String: JSONValue]? = nil) {
         self.pass = pass
         self.score = score
         self.reason = reason
         self.assertion = assertion
         self.componentResults = componentResults
         self.namedScores = namedScores
+        self.metadata = metadata
     }
 
     enum CodingKeys: String, CodingKey {
-        case pass, score, reason, assertion, componentResults, namedScores
+        case pass, score, reason, assertion, componentResults, namedScores, metadata
     }
 
     /// `namedScores` may be absent (promptfoo omits it when empty).
@@ -37,6 +44,7 @@ public struct GradingResult: Sendable, Hashable, Codable {
         assertion = try c.decodeIfPresent(Assertion.self, forKey: .assertion)
         componentResults = try c.decodeIfPresent([GradingResult].self, forKey: .componentResults)
         namedScores = try c.decodeIfPresent([String: Double].self, forKey: .namedScores) ?? [:]
+        metadata = try c.decodeIfPresent([String: JSONValue].self, forKey: .metadata)
     }
 
     /// A failed result with score 0, for an assertion that could not be checked.

@@ -3,12 +3,25 @@ import Hummingbird
 import NIOCore
 
 /// A protocol-level stand-in for Ollama (which cannot run here): it speaks Ollama's real
-/// `/api/chat` wire format — one JSON object, or NDJSON lines when `stream` is true — and
+/// `/api/chat` and `/api/embed` wire formats — one JSON object, or NDJSON lines when `stream` is true — and
 /// records what it was asked, so tests can check the translation in both directions.
 enum FakeOllama {
     static func router(received: ReceivedRequests) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/api/tags") { _, _ in #"{"models":[{"name":"smollm2:135m"}]}"# }
+        // `/api/embed`: one vector per input, [characters, 1, 0] — enough to check the order.
+        router.post("/api/embed") { request, context -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            await received.append(Data(buffer: body))
+            let object = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
+            let inputs = object["input"] as? [String] ?? (object["input"] as? String).map { [$0] } ?? []
+            let answer: [String: Any] = [
+                "model": object["model"] as? String ?? "", "prompt_eval_count": inputs.count * 2,
+                "embeddings": inputs.map { [Double($0.count), 1, 0] },
+            ]
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: answer))))
+        }
         router.post("/api/chat") { request, context -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
             await received.append(Data(buffer: body))

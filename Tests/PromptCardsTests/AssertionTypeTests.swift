@@ -37,19 +37,24 @@ struct AssertionTypeTests {
 
     @Test("the standard registry knows the built-in types")
     func standard() {
-        #expect(AssertionRegistry.standard.typeNames == ["contains", "equals", "icontains", "regex"])
+        #expect(AssertionRegistry.standard.typeNames == [
+            "answer-relevance", "bleu", "contains", "contains-all", "contains-any", "contains-json", "contains-xml", "cost",
+            "equals", "factuality", "finish-reason", "icontains", "icontains-all", "icontains-any", "is-json", "is-refusal",
+            "is-valid-openai-tools-call", "is-xml", "javascript", "latency", "levenshtein", "llm-rubric", "python", "regex",
+            "rouge-n", "ruby", "similar", "similar:cosine", "similar:dot", "similar:euclidean", "starts-with", "webhook",
+        ])
         #expect(AssertionRegistry.standard.evaluator(named: "regex") is RegexEvaluator)
         #expect(AssertionRegistry.standard.evaluator(named: "not-regex") == nil)
     }
 
     /// A type defined outside the module, the way a new type is added: one evaluator.
-    struct StartsWithEvaluator: AssertionEvaluator {
-        var typeName: String { "starts-with" }
+    struct HasPrefixEvaluator: AssertionEvaluator {
+        var typeName: String { "has-prefix" }
         func validate(_ assertion: Assertion) -> [AssertionIssue] {
             assertion.value?.stringValue == nil ? [AssertionIssue(field: "value", reason: "value must be a string")] : []
         }
         func evaluate(output: String, assertion: Assertion, context: AssertionContext) -> AssertionVerdict {
-            guard let prefix = assertion.value?.stringValue else { return .error("starts-with: value must be a string") }
+            guard let prefix = assertion.value?.stringValue else { return .error("has-prefix: value must be a string") }
             return .binary(output.hasPrefix(prefix), expectation: "start with \"\(prefix)\" (prompt was \(context.prompt.count) characters)")
         }
     }
@@ -57,20 +62,20 @@ struct AssertionTypeTests {
     @Test("a registered evaluator is parsed, negated, validated and run")
     func extensible() throws {
         var registry = AssertionRegistry.standard
-        registry.register(StartsWithEvaluator())
+        registry.register(HasPrefixEvaluator())
         let engine = AssertionEngine(registry: registry)
         let context = AssertionContext(vars: ["x": 1], prompt: "abc", latencyMs: 12, cost: 0.001)
 
-        #expect(try AssertionType(parsing: "not-starts-with", registry: registry).baseName == "starts-with")
-        #expect(throws: AssertionTypeError.self) { try AssertionType(parsing: "starts-with") }
+        #expect(try AssertionType(parsing: "not-has-prefix", registry: registry).baseName == "has-prefix")
+        #expect(throws: AssertionTypeError.self) { try AssertionType(parsing: "has-prefix") }
 
-        let pass = engine.evaluate(output: "Hello", assertion: Assertion(type: "starts-with", value: "He"), context: context)
+        let pass = engine.evaluate(output: "Hello", assertion: Assertion(type: "has-prefix", value: "He"), context: context)
         #expect(pass.pass)
         #expect(pass.reason == "Assertion passed: expected output to start with \"He\" (prompt was 3 characters)")
-        let negated = engine.evaluate(output: "Hello", assertion: Assertion(type: "not-starts-with", value: "He"), context: context)
+        let negated = engine.evaluate(output: "Hello", assertion: Assertion(type: "not-has-prefix", value: "He"), context: context)
         #expect(!negated.pass)
-        #expect(engine.validate([Assertion(type: "starts-with", value: 1)])
-            == [AssertionIssue(field: "assert[0].value", reason: "starts-with: value must be a string")])
-        #expect(AssertionEngine().validate([Assertion(type: "starts-with", value: "a")]).first?.field == "assert[0].type")
+        #expect(engine.validate([Assertion(type: "has-prefix", value: 1)])
+            == [AssertionIssue(field: "assert[0].value", reason: "has-prefix: value must be a string")])
+        #expect(AssertionEngine().validate([Assertion(type: "has-prefix", value: "a")]).first?.field == "assert[0].type")
     }
 }

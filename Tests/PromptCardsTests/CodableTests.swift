@@ -14,13 +14,29 @@ private func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
 
 @Suite("Codable")
 struct CodableTests {
-    @Test("Assertion decodes promptfoo's fields")
+    @Test("Assertion decodes promptfoo's fields, provider and config included; others are ignored")
     func assertionFields() throws {
         let assertion = try decode(Assertion.self, """
-            {"type": "not-contains", "value": "x", "threshold": 0.5, "weight": 2, "metric": "safety", "provider": "ignored"}
+            {"type": "not-contains", "value": "x", "threshold": 0.5, "weight": 2, "metric": "safety", "provider": "smollm2",
+             "config": {"k": 1}, "description": "ignored"}
             """)
-        #expect(assertion == Assertion(type: "not-contains", value: "x", threshold: 0.5, weight: 2, metric: "safety"))
+        #expect(assertion == Assertion(type: "not-contains", value: "x", threshold: 0.5, weight: 2, metric: "safety",
+                                       provider: "smollm2", config: ["k": 1]))
         #expect(assertion.effectiveWeight == 2)
+    }
+
+    @Test("an assert-set decodes with its nested assertions and round-trips")
+    func assertSet() throws {
+        let text = """
+            {"type": "assert-set", "threshold": 0.5, "weight": 2, "metric": "quality",
+             "assert": [{"type": "contains", "value": "a"}, {"type": "llm-rubric", "value": "is kind", "provider": {"id": "smollm2"}}]}
+            """
+        let set = try decode(Assertion.self, text)
+        #expect(set == Assertion.set([Assertion(type: "contains", value: "a"),
+                                      Assertion(type: "llm-rubric", value: "is kind", provider: ["id": "smollm2"])],
+                                     threshold: 0.5, weight: 2, metric: "quality"))
+        #expect(try decode(Assertion.self, try json(set)) == set)
+        #expect(try json(set).contains("\"assert\":[{"))
     }
 
     @Test("Assertion writes promptfoo's field names and only those set", arguments: [

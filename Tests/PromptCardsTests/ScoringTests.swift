@@ -28,8 +28,8 @@ struct ScoringTests {
              threshold: nil, pass: true, score: 1),
         Case(name: "weight 0 pass adds nothing", assertions: [check(false), check(true, weight: 0)],
              threshold: nil, pass: false, score: 0),
-        Case(name: "all weights 0", assertions: [check(false, weight: 0), check(false, weight: 0)],
-             threshold: nil, pass: true, score: 1),
+        Case(name: "all weights 0: passes with score 0, as promptfoo", assertions: [check(false, weight: 0), check(true, weight: 0)],
+             threshold: nil, pass: true, score: 0),
         Case(name: "threshold reached despite a failure", assertions: [check(true), check(true), check(false)],
              threshold: 0.6, pass: true, score: 2.0 / 3),
         Case(name: "threshold missed", assertions: [check(true), check(true), check(false)],
@@ -62,11 +62,13 @@ struct ScoringTests {
         #expect(result.componentResults == [])
     }
 
-    @Test("component results keep their own verdict, even with weight 0")
+    @Test("an assertion of weight 0 always passes, keeping its score and saying it did not count")
     func zeroWeightComponent() {
         let result = AssertionEngine.standard.evaluate(output: "yes", assertions: [check(false, weight: 0)], threshold: nil)
         #expect(result.pass)
-        #expect(result.componentResults?.first?.pass == false)
+        #expect(result.componentResults?.first?.pass == true)
+        #expect(result.componentResults?.first?.score == 0)
+        #expect(result.componentResults?.first?.reason == "Expected output to contain \"z\" (weight 0: reported, not counted)")
         #expect(result.reason.hasPrefix("All assertions passed (1 with weight 0 failed without counting: Expected output to contain \"z\""))
     }
 

@@ -52,9 +52,13 @@ import Testing
         try await queue.ensureGroup()
         try await queue.enqueue(JobEnvelope(type: "test", payload: "{}"))
         let job = try #require(try await queue.claim(consumer: "busy", block: .milliseconds(500)).first)
-        try await Task.sleep(for: .milliseconds(150))
+        try await Task.sleep(for: .milliseconds(700))
         try await queue.extendLease(job, consumer: "busy")
-        #expect(try await queue.reclaimStalled(consumer: "thief", minIdle: .milliseconds(100)).isEmpty)
+        // Idle 700 ms without the heartbeat; with it, far less than 600 ms (a loaded machine
+        // would need over half a second between two Redis calls to flake this).
+        #expect(try await queue.reclaimStalled(consumer: "thief", minIdle: .milliseconds(600)).isEmpty)
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(try await queue.reclaimStalled(consumer: "thief", minIdle: .milliseconds(600)).count == 1, "without heartbeats it is reclaimed")
     }
 
     @Test func failedJobsRetryWithBackoffThenDeadLetter() async throws {

@@ -24,7 +24,7 @@ import Testing
             throw Internal()
         }
         let tokens = await AccessTokens(secret: String(repeating: "k", count: 32))
-        router.group("/private").add(middleware: BearerAuthMiddleware(tokens: tokens)).get("/me") { _, context in
+        router.group("/private").add(middleware: AuthenticationMiddleware(tokens: tokens)).get("/me") { _, context in
             try context.requireIdentity().email
         }
         return router

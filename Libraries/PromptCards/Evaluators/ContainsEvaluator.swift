@@ -14,7 +14,7 @@ public struct ContainsEvaluator: AssertionEvaluator {
         case .failure(let issue):
             .invalid(issue, in: assertion)
         case .success(let needle):
-            .binary(output.contains(needle), expectation: "contain \(quoted(needle))")
+            .binary(output.includes(needle), expectation: "contain \(quoted(needle))")
         }
     }
 }

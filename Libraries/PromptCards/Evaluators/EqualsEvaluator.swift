@@ -17,7 +17,8 @@ public struct EqualsEvaluator: AssertionEvaluator {
         if let issue = validate(assertion).first { return .invalid(issue, in: assertion) }
         switch assertion.value! {
         case .string(let expected):
-            return .binary(output == expected, expectation: "equal \(quoted(expected))")
+            // Compared scalar by scalar, as JavaScript's === does (not by canonical equivalence).
+            return .binary(output.utf8.elementsEqual(expected.utf8), expectation: "equal \(quoted(expected))")
         case .number(let expected):
             let text = JSONValue.numberText(expected)
             let pass = output == text || Double(output.trimmingJSONSpace()) == expected
@@ -32,14 +33,5 @@ public struct EqualsEvaluator: AssertionEvaluator {
             }
             return .binary(actual == expected, expectation: expectation)
         }
-    }
-}
-
-extension String {
-    /// Without the spaces, tabs and line breaks JSON allows around a value.
-    func trimmingJSONSpace() -> Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return self[first...last]
     }
 }

@@ -13,7 +13,7 @@ public struct IContainsEvaluator: AssertionEvaluator {
         case .failure(let issue):
             .invalid(issue, in: assertion)
         case .success(let needle):
-            .binary(output.lowercased().contains(needle.lowercased()),
+            .binary(output.lowercased().includes(needle.lowercased()),
                     expectation: "contain \(quoted(needle)) (ignoring case)")
         }
     }

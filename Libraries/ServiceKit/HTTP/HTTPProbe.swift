@@ -11,7 +11,7 @@ public enum HTTPProbe {
     @discardableResult
     public static func expectOK(_ url: String, timeout: Duration = .seconds(2)) async throws -> Int {
         let request = HTTPClientRequest(url: url)
-        let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+        let response = try await ServiceHTTPClient.shared.execute(request, timeout: timeout.timeAmount)
         _ = try? await response.body.collect(upTo: 1 << 20)
         guard (200..<300).contains(Int(response.status.code)) else {
             throw Failed(description: "\(url) answered \(response.status.code)")

@@ -7,6 +7,10 @@ public struct PageCursor: Sendable, Equatable {
     public var createdAtMicros: Int64
     public var id: UUID
 
+    /// The id a cursor carries when it holds an offset (ranked search results, which have
+    /// no stable key) instead of a position.
+    public static let offsetMarker = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
     public init(createdAtMicros: Int64, id: UUID) {
         self.createdAtMicros = createdAtMicros
         self.id = id

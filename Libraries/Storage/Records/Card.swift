@@ -10,12 +10,15 @@ public struct Card: Codable, Sendable, Equatable {
     public var variables: [String]
     public var tags: [String]
     public var version: Int
+    /// Models a run uses when it names none.
+    public var defaultModels: [String]
     public var createdAt: Date
     public var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id, title, description, template, variables, tags, version
         case ownerID = "owner_id"
+        case defaultModels = "default_models"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -30,6 +33,7 @@ public struct Card: Codable, Sendable, Equatable {
         try container.encode(variables, forKey: .variables)
         try container.encode(tags, forKey: .tags)
         try container.encode(version, forKey: .version)
+        try container.encode(defaultModels, forKey: .defaultModels)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
     }

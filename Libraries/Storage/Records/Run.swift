@@ -33,18 +33,20 @@ public struct Run: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
+    /// Overrides every test case's own threshold when set.
+    public var threshold: Double? = nil
 
     /// A new run, not yet started.
     public static func queued(id: UUID = UUID(), cardID: UUID, ownerID: UUID, cardVersion: Int, models: [String],
-                              repeat: Int, concurrency: Int, total: Int, createdAt: Date = .now) -> Run {
+                              repeat: Int, concurrency: Int, total: Int, threshold: Double? = nil, createdAt: Date = .now) -> Run {
         Run(id: id, cardID: cardID, ownerID: ownerID, cardVersion: cardVersion, status: .queued, models: models,
             repeat: `repeat`, concurrency: concurrency, total: total, completed: 0, passed: 0, failed: 0, errored: 0,
             score: nil, latencyP50Ms: nil, latencyP95Ms: nil, latencyP99Ms: nil, promptTokens: 0, completionTokens: 0,
-            cost: 0, createdAt: createdAt, startedAt: nil, finishedAt: nil)
+            cost: 0, createdAt: createdAt, startedAt: nil, finishedAt: nil, threshold: threshold)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, models, `repeat`, concurrency, total, completed, passed, failed, errored, score, cost
+        case id, status, models, `repeat`, concurrency, total, completed, passed, failed, errored, score, cost, threshold
         case cardID = "card_id"
         case ownerID = "owner_id"
         case cardVersion = "card_version"
@@ -83,5 +85,6 @@ public struct Run: Codable, Sendable, Equatable {
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(startedAt, forKey: .startedAt)
         try container.encode(finishedAt, forKey: .finishedAt)
+        try container.encode(threshold, forKey: .threshold)
     }
 }

@@ -16,6 +16,8 @@ public enum RefreshTokenUse: Sendable, Equatable {
 public protocol RefreshTokenRepository: Sendable {
     func insert(userID: UUID, familyID: UUID, tokenHash: String, expiresAt: Date) async throws
     func use(tokenHash: String) async throws -> RefreshTokenUse
+    /// Logout: revokes the token's whole family; false when the token is unknown.
+    func revokeFamily(ofTokenHash tokenHash: String) async throws -> Bool
 }
 
 public struct PostgresRefreshTokenRepository: RefreshTokenRepository {
@@ -51,5 +53,15 @@ public struct PostgresRefreshTokenRepository: RefreshTokenRepository {
             return .reused
         }
         return .invalid
+    }
+
+    public func revokeFamily(ofTokenHash tokenHash: String) async throws -> Bool {
+        let rows = try await client.query("""
+            UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, now())
+            WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = \(tokenHash))
+            RETURNING id
+            """, logger: logger)
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
     }
 }

@@ -5,11 +5,28 @@ import PromptCards
 
 /// Runs and their results as the API sees them.
 public protocol RunRepository: Sendable {
-    func create(_ run: Run) async throws
+    /// Stores a new run. With an idempotency key that this owner already used, nothing is
+    /// stored and the earlier run is returned instead (`created` false).
+    func create(_ run: Run, idempotencyKey: String?) async throws -> (run: Run, created: Bool)
     func find(id: UUID, ownerID: UUID?) async throws -> Run?
-    func results(runID: UUID) async throws -> [RunResult]
+    func list(_ filter: RunFilter, limit: Int, after cursor: PageCursor?) async throws -> Page<Run>
+    /// Results in execution order; `passed` filters on the outcome.
+    func results(runID: UUID, passed: Bool?, limit: Int, after cursor: PageCursor?) async throws -> Page<RunResult>
     /// Moves a run that is not yet final to `cancelled`; returns the run as it now is.
     func cancel(id: UUID, ownerID: UUID?) async throws -> Run?
+    /// Deletes the run and its results; its remaining jobs are skipped by the workers.
+    func delete(id: UUID, ownerID: UUID?) async throws -> Bool
+}
+
+extension RunRepository {
+    public func create(_ run: Run) async throws {
+        _ = try await create(run, idempotencyKey: nil)
+    }
+
+    /// Every result of a run.
+    public func results(runID: UUID) async throws -> [RunResult] {
+        try await results(runID: runID, passed: nil, limit: 100_000, after: nil).items
+    }
 }
 
 public struct PostgresRunRepository: RunRepository {
@@ -21,12 +38,48 @@ public struct PostgresRunRepository: RunRepository {
         self.logger = logger
     }
 
-    public func create(_ run: Run) async throws {
-        try await client.query("""
-            INSERT INTO runs (id, card_id, owner_id, card_version, status, models, repeat, concurrency, total, created_at)
+    public func create(_ run: Run, idempotencyKey: String?) async throws -> (run: Run, created: Bool) {
+        let rows = try await client.query("""
+            INSERT INTO runs (id, card_id, owner_id, card_version, status, models, repeat, concurrency, total, threshold,
+                              idempotency_key, created_at)
             VALUES (\(run.id), \(run.cardID), \(run.ownerID), \(run.cardVersion), \(run.status.rawValue), \(run.models),
-                    \(run.repeat), \(run.concurrency), \(run.total), \(run.createdAt))
+                    \(run.repeat), \(run.concurrency), \(run.total), \(run.threshold), \(idempotencyKey), \(run.createdAt))
+            ON CONFLICT (owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING id
             """, logger: logger)
+        for try await _ in rows.decode(UUID.self) { return (run, true) }
+        let existing = try await client.query("""
+            SELECT \(unescaped: RunRow.columns) FROM runs WHERE owner_id = \(run.ownerID) AND idempotency_key = \(idempotencyKey)
+            """, logger: logger)
+        guard let earlier = try await RunRow.decode(existing).first else {
+            throw StorageError.unexpected("idempotency key conflict without a run")
+        }
+        return (earlier, false)
+    }
+
+    public func list(_ filter: RunFilter, limit: Int, after cursor: PageCursor?) async throws -> Page<Run> {
+        let rows = try await client.query("""
+            SELECT \(unescaped: RunRow.columns), (extract(epoch from created_at) * 1000000)::bigint FROM runs
+            WHERE (\(filter.ownerID)::uuid IS NULL OR owner_id = \(filter.ownerID))
+              AND (\(filter.cardID)::uuid IS NULL OR card_id = \(filter.cardID))
+              AND (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
+              AND (\(filter.model)::text IS NULL OR \(filter.model) = ANY (models))
+              AND (\(filter.createdFrom)::timestamptz IS NULL OR created_at >= \(filter.createdFrom))
+              AND (\(filter.createdBefore)::timestamptz IS NULL OR created_at < \(filter.createdBefore))
+              AND (\(cursor?.createdAtMicros)::bigint IS NULL
+                   OR (created_at, id) < (timestamptz 'epoch' + \(cursor?.createdAtMicros)::bigint * interval '1 microsecond', \(cursor?.id)::uuid))
+            ORDER BY created_at DESC, id DESC LIMIT \(limit + 1)
+            """, logger: logger)
+        return Page(window: try await RunRow.decodeWithMicros(rows), limit: limit) {
+            PageCursor(createdAtMicros: $0.micros, id: $0.run.id)
+        }.map(\.run)
+    }
+
+    public func delete(id: UUID, ownerID: UUID?) async throws -> Bool {
+        let rows = try await client.query(
+            "DELETE FROM runs WHERE id = \(id) AND (\(ownerID)::uuid IS NULL OR owner_id = \(ownerID)) RETURNING id", logger: logger)
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
     }
 
     public func find(id: UUID, ownerID: UUID?) async throws -> Run? {
@@ -46,16 +99,20 @@ public struct PostgresRunRepository: RunRepository {
         return try await find(id: id, ownerID: ownerID)
     }
 
-    public func results(runID: UUID) async throws -> [RunResult] {
+    public func results(runID: UUID, passed: Bool?, limit: Int, after cursor: PageCursor?) async throws -> Page<RunResult> {
         let rows = try await client.query("""
             SELECT id, run_id, job_id, test_case_id, model, repeat_index, prompt, output, pass, score, reason, grading::text,
-                   error, latency_ms, prompt_tokens, completion_tokens, cost, created_at
-            FROM results WHERE run_id = \(runID) ORDER BY created_at, id
+                   error, latency_ms, prompt_tokens, completion_tokens, cost, created_at,
+                   (extract(epoch from created_at) * 1000000)::bigint
+            FROM results WHERE run_id = \(runID) AND (\(passed)::boolean IS NULL OR pass = \(passed))
+              AND (\(cursor?.createdAtMicros)::bigint IS NULL
+                   OR (created_at, id) > (timestamptz 'epoch' + \(cursor?.createdAtMicros)::bigint * interval '1 microsecond', \(cursor?.id)::uuid))
+            ORDER BY created_at, id LIMIT \(limit + 1)
             """, logger: logger)
-        var results: [RunResult] = []
+        var results: [(result: RunResult, micros: Int64)] = []
         for try await row in rows {
             let r = row.makeRandomAccess()
-            results.append(RunResult(
+            results.append((RunResult(
                 id: try r[0].decode(UUID.self), runID: try r[1].decode(UUID.self), jobID: try r[2].decode(String.self),
                 testCaseID: try r[3].decode(UUID.self), model: try r[4].decode(String.self), repeatIndex: try r[5].decode(Int.self),
                 prompt: try r[6].decode(String.self), output: try r[7].decode(String?.self), pass: try r[8].decode(Bool.self),
@@ -63,8 +120,8 @@ public struct PostgresRunRepository: RunRepository {
                 grading: try r[11].decode(String?.self).map { try JSONText.decode(GradingResult.self, from: $0) },
                 error: try r[12].decode(String?.self), latencyMs: try r[13].decode(Int?.self),
                 promptTokens: try r[14].decode(Int.self), completionTokens: try r[15].decode(Int.self),
-                cost: try r[16].decode(Double.self), createdAt: try r[17].decode(Date.self)))
+                cost: try r[16].decode(Double.self), createdAt: try r[17].decode(Date.self)), try r[18].decode(Int64.self)))
         }
-        return results
+        return Page(window: results, limit: limit) { PageCursor(createdAtMicros: $0.micros, id: $0.result.id) }.map(\.result)
     }
 }

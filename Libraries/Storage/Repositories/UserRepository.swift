@@ -4,9 +4,15 @@ import PostgresNIO
 
 /// Accounts and their refresh tokens.
 public protocol UserRepository: Sendable {
-    func create(email: String, passwordHash: String) async throws -> User
+    func create(email: String, passwordHash: String, role: String) async throws -> User
     func find(email: String) async throws -> User?
     func find(id: UUID) async throws -> User?
+}
+
+extension UserRepository {
+    public func create(email: String, passwordHash: String) async throws -> User {
+        try await create(email: email, passwordHash: passwordHash, role: "user")
+    }
 }
 
 public struct PostgresUserRepository: UserRepository {
@@ -18,8 +24,8 @@ public struct PostgresUserRepository: UserRepository {
         self.logger = logger
     }
 
-    public func create(email: String, passwordHash: String) async throws -> User {
-        let user = User(id: UUID(), email: email, passwordHash: passwordHash, role: "user", createdAt: .now)
+    public func create(email: String, passwordHash: String, role: String) async throws -> User {
+        let user = User(id: UUID(), email: email, passwordHash: passwordHash, role: role, createdAt: .now)
         do {
             try await client.query(
                 "INSERT INTO users (id, email, password_hash, role, created_at) VALUES (\(user.id), \(user.email), \(user.passwordHash), \(user.role), \(user.createdAt))",

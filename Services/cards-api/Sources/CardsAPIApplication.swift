@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ModelGrading
 import PostgresNIO
 import Queue
 import RedisClient
@@ -10,6 +11,27 @@ import Storage
 /// Builds cards-api: Postgres (migrated before the server accepts requests), Redis for
 /// the job queue and events, and the controllers. The executable and tests both call this.
 public func buildCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -> some ApplicationProtocol {
+    let parts = try await makeCardsAPI(config: config, logger: logger)
+    var app = ServiceRouter.application(
+        responder: parts.router.buildResponder(), server: config.server,
+        services: [parts.postgres, RedisClientService(client: parts.redis)], logger: logger)
+    let postgres = parts.postgres
+    let queue = parts.queue
+    app.beforeServerStarts {
+        try await Migrator(client: postgres, logger: logger).migrate()
+        try await queue.ensureGroup()
+    }
+    return app
+}
+
+/// Every route cards-api serves, as `METHOD /path` (what the API document must describe).
+public func cardsAPIRoutes(config: CardsAPIConfig, logger: Logger) async throws -> [String] {
+    try await makeCardsAPI(config: config, logger: logger).router.routes.map { "\($0.method) \($0.path)" }
+}
+
+/// The router and the clients it needs; nothing connects until the clients run.
+func makeCardsAPI(config: CardsAPIConfig, logger: Logger) async throws
+    -> (router: Router<ServiceRequestContext>, postgres: PostgresClient, redis: RedisClient, queue: JobQueue) {
     let postgres = PostgresClient(configuration: config.database, backgroundLogger: logger)
     let redis = RedisClient(configuration: config.redis)
     let keys = RedisKeys(prefix: config.redisKeyPrefix)
@@ -28,20 +50,23 @@ public func buildCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -
         ReadinessCheck(name: "redis", componentType: "datastore") { _ = try await redis.send(["PING"]) },
     ]
     let router = ServiceRouter.make(service: "cards-api", checks: checks)
+    OpenAPIController().register(on: router)
+    let apiKeys = PostgresAPIKeyRepository(client: postgres, logger: logger)
+    let authentication = AuthenticationMiddleware<ServiceRequestContext>(
+        tokens: tokens, apiKeys: DatabaseAPIKeyAuthenticator(keys: apiKeys))
     AuthController(users: users, refreshTokens: PostgresRefreshTokenRepository(client: postgres, logger: logger),
-                   tokens: tokens, hasher: hasher, refreshLifetime: config.refreshTokenLifetime).register(on: router)
-    let api = router.group("/api/v1").add(middleware: BearerAuthMiddleware(tokens: tokens))
+                   tokens: tokens, hasher: hasher, refreshLifetime: config.refreshTokenLifetime,
+                   adminEmails: config.adminEmails).register(on: router, authentication: authentication)
+    let api = router.group("/api/v1").add(middleware: authentication)
+    APIKeysController(keys: apiKeys).register(on: api)
+    PromptfooController(cards: cards, testCases: testCases).register(on: api)
+    AnalyticsController(cards: cards, analytics: PostgresAnalyticsRepository(client: postgres, logger: logger)).register(on: api)
     CardsController(cards: cards).register(on: api)
     TestCasesController(cards: cards, testCases: testCases).register(on: api)
+    AssertionsController(grader: LLMProxyGrader(baseURL: config.llmProxyURL, defaultModel: config.graderModel,
+                                                defaultEmbeddingModel: config.graderEmbeddingModel)).register(on: api)
     RunsController(cards: cards, testCases: testCases, runs: runs,
                    launcher: RunLauncher(runs: runs, queue: queue, events: events), events: events).register(on: api)
 
-    var app = ServiceRouter.application(
-        responder: router.buildResponder(), server: config.server,
-        services: [postgres, RedisClientService(client: redis)], logger: logger)
-    app.beforeServerStarts {
-        try await Migrator(client: postgres, logger: logger).migrate()
-        try await queue.ensureGroup()
-    }
-    return app
+    return (router, postgres, redis, queue)
 }

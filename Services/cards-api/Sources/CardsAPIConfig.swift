@@ -14,6 +14,13 @@ public struct CardsAPIConfig: Sendable {
     public var refreshTokenLifetime: Duration
     /// bcrypt work factor; 10 takes ~60 ms on these machines, 12 four times that.
     public var bcryptCost: Int
+    /// Accounts registered with these emails get the `admin` role.
+    public var adminEmails: Set<String>
+    /// llm-proxy, which answers the model-graded assertions of `POST /api/v1/assertions/evaluate`.
+    public var llmProxyURL: String
+    /// The models that grade and embed when an assertion (and the request) names none.
+    public var graderModel: String
+    public var graderEmbeddingModel: String
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8101)
@@ -24,5 +31,10 @@ public struct CardsAPIConfig: Sendable {
         accessTokenLifetime = .seconds(try env.int("ACCESS_TOKEN_TTL_SECONDS", default: 900, range: 30...86_400))
         refreshTokenLifetime = .seconds(try env.int("REFRESH_TOKEN_TTL_DAYS", default: 30, range: 1...365) * 86_400)
         bcryptCost = try env.int("BCRYPT_COST", default: 10, range: 4...16)
+        llmProxyURL = try env.httpURL("LLM_PROXY_URL", default: "http://127.0.0.1:8104")
+        graderModel = env.string("GRADER_MODEL", default: "smollm2")
+        graderEmbeddingModel = env.string("GRADER_EMBEDDING_MODEL", default: graderModel)
+        adminEmails = Set((env.optional("ADMIN_EMAILS") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
     }
 }

@@ -15,15 +15,17 @@ struct RunLauncher: Sendable {
     /// More jobs than this in one run is almost certainly a mistake.
     static let maximumJobs = 10_000
 
-    func launch(card: Card, cases: [TestCase], models: [String], repeat: Int, concurrency: Int, owner: UUID,
-                logger: Logger) async throws -> Run {
+    /// With an idempotency key this owner used before, returns that earlier run and starts nothing.
+    func launch(card: Card, cases: [TestCase], models: [String], repeat: Int, concurrency: Int, threshold: Double?,
+                owner: UUID, idempotencyKey: String?, logger: Logger) async throws -> Run {
         let total = cases.count * models.count * `repeat`
         guard total <= Self.maximumJobs else {
             throw APIError.validation(field: "repeat", reason: "the run would have \(total) jobs; at most \(Self.maximumJobs) are allowed")
         }
-        let run = Run.queued(cardID: card.id, ownerID: owner, cardVersion: card.version, models: models,
-                             repeat: `repeat`, concurrency: concurrency, total: total)
-        try await runs.create(run)
+        let candidate = Run.queued(cardID: card.id, ownerID: owner, cardVersion: card.version, models: models,
+                                   repeat: `repeat`, concurrency: concurrency, total: total, threshold: threshold)
+        let (run, created) = try await runs.create(candidate, idempotencyKey: idempotencyKey)
+        guard created else { return run }
         let summary: JSONValue = .object([
             "run_id": .string(run.id.uuidString.lowercased()), "card_id": .string(card.id.uuidString.lowercased()),
             "status": .string(run.status.rawValue), "total": .number(Double(total)),
@@ -35,7 +37,7 @@ struct RunLauncher: Sendable {
                 for index in 0..<`repeat` {
                     let job = ExecuteTestCaseJob(runID: run.id, cardID: card.id, testCaseID: testCase.id, model: model,
                                                  repeatIndex: index, template: card.template, vars: testCase.vars,
-                                                 assert: testCase.assert, threshold: testCase.threshold)
+                                                 assert: testCase.assert, threshold: threshold ?? testCase.threshold)
                     jobs.append(try job.envelope())
                 }
             }

@@ -26,7 +26,12 @@ public func buildGateway(config: GatewayConfig, logger: Logger) async throws -> 
             try await cardsAPI.forward(request, path: request.uri.path, context: context)
         }
     }
-    let protected = router.group("/api/v1").add(middleware: BearerAuthMiddleware(tokens: tokens))
+    // The API document is public, like the auth routes.
+    router.get("/api/v1/openapi.json") { request, context in
+        try await cardsAPI.forward(request, path: request.uri.path, context: context)
+    }
+    let apiKeys = CachedAPIKeyAuthenticator(cardsAPIURL: config.cardsAPIURL)
+    let protected = router.group("/api/v1").add(middleware: AuthenticationMiddleware(tokens: tokens, apiKeys: apiKeys))
     for method in methods {
         protected.on("/llm/**", method: method) { request, context in
             let path = String(request.uri.path.dropFirst("/api/v1/llm".count))

@@ -42,7 +42,7 @@ struct ReverseProxy: Sendable {
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(upstreamRequest, timeout: .seconds(timeout.components.seconds))
+            response = try await ServiceHTTPClient.shared.execute(upstreamRequest, timeout: timeout.timeAmount)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             breaker.recordFailure()
             throw APIError(.gatewayTimeout, "\(name) did not answer within \(timeout)")

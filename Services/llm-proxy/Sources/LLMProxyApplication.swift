@@ -3,12 +3,13 @@ import Hummingbird
 import Logging
 import ServiceKit
 
-/// Builds llm-proxy: the router, its providers and its readiness check (the default
+/// Builds llm-proxy: chat completions and embeddings, their providers and its readiness check (the default
 /// backend answers). The executable and the tests both call this.
 public func buildLLMProxy(config: LLMProxyConfig, logger: Logger) async throws -> some ApplicationProtocol {
     let modelRouter = ModelRouter(config: config)
     var providers: [ModelRoute.Provider: any ChatProvider] = [
-        .local: OpenAICompatibleProvider(baseURL: config.localURL + "/v1", apiKey: nil, timeout: config.upstreamTimeout),
+        .local: OpenAICompatibleProvider(baseURL: config.localURL + "/v1", apiKey: nil, timeout: config.upstreamTimeout,
+                                         embedsOneAtATime: true),
     ]
     if let ollama = config.ollamaURL {
         providers[.ollama] = OllamaProvider(baseURL: ollama, timeout: config.upstreamTimeout)
@@ -25,5 +26,7 @@ public func buildLLMProxy(config: LLMProxyConfig, logger: Logger) async throws -
     }]
     let router = ServiceRouter.make(service: "llm-proxy", checks: checks)
     ChatCompletionsController(router: modelRouter, providers: providers).register(on: router)
+    EmbeddingsController(router: modelRouter, providers: providers.compactMapValues { $0 as? any EmbeddingProvider })
+        .register(on: router)
     return ServiceRouter.application(responder: router.buildResponder(), server: config.server, logger: logger)
 }

@@ -38,7 +38,7 @@ struct LLMClient: Sendable {
         let response: HTTPClientResponse
         let payload: ByteBuffer
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout.components.seconds))
+            response = try await ServiceHTTPClient.shared.execute(request, timeout: timeout.timeAmount)
             payload = try await response.body.collect(upTo: 16 << 20)
         } catch {
             throw CallFailed(description: "llm-proxy unreachable: \(error)", retryable: true)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ModelGrading
 import PostgresNIO
 import Queue
 import RedisClient
@@ -17,6 +18,8 @@ public func buildQueueWorker(config: QueueWorkerConfig, logger: Logger) async th
     let executor = TestCaseExecutor(
         ledger: RunLedger(client: postgres, logger: logger),
         llm: LLMClient(baseURL: config.llmProxyURL, timeout: config.llmTimeout, maxTokens: config.maxTokens),
+        grader: LLMProxyGrader(baseURL: config.llmProxyURL, defaultModel: config.graderModel,
+                               defaultEmbeddingModel: config.graderEmbeddingModel, timeout: config.llmTimeout),
         progress: RunProgressPublisher(events: EventBus(redis: redis, keys: keys)))
     let worker = WorkerService(queue: queue, executor: executor, consumer: config.consumerName,
                                concurrency: config.concurrency, stallTimeout: config.stallTimeout, logger: logger)

@@ -19,6 +19,10 @@ public struct QueueWorkerConfig: Sendable {
     public var stallTimeout: Duration
     public var llmTimeout: Duration
     public var maxTokens: Int
+    /// The model that grades `llm-rubric`, `factuality` and `answer-relevance` when an assertion names none.
+    public var graderModel: String
+    /// The model that embeds for `similar` and `answer-relevance` when an assertion names none.
+    public var graderEmbeddingModel: String
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8103)
@@ -31,5 +35,7 @@ public struct QueueWorkerConfig: Sendable {
         stallTimeout = .seconds(try env.int("STALL_TIMEOUT_SECONDS", default: 60, range: 5...3600))
         llmTimeout = .seconds(try env.int("LLM_TIMEOUT_SECONDS", default: 120, range: 1...3600))
         maxTokens = try env.int("LLM_MAX_TOKENS", default: 256, range: 1...32_768)
+        graderModel = env.string("GRADER_MODEL", default: "smollm2")
+        graderEmbeddingModel = env.string("GRADER_EMBEDDING_MODEL", default: graderModel)
     }
 }

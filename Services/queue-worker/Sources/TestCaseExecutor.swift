@@ -16,6 +16,8 @@ struct TestCaseExecutor: Sendable {
 
     let ledger: RunLedger
     let llm: LLMClient
+    /// Answers the model-graded assertions (`llm-rubric`, `similar`, …) through llm-proxy.
+    let grader: any ModelGrader
     let progress: RunProgressPublisher
 
     /// - Parameter isLastAttempt: when true, an LLM failure is recorded as an errored
@@ -32,9 +34,10 @@ struct TestCaseExecutor: Sendable {
             let prompt = try PromptTemplate(job.template).render(job.vars)
             do {
                 let completion = try await llm.complete(model: job.model, prompt: prompt, requestID: jobID)
-                let context = AssertionContext(vars: job.vars, prompt: prompt, latencyMs: completion.latencyMs, cost: 0)
-                let grading = AssertionEngine.evaluate(output: completion.text, assertions: job.assert,
-                                                       threshold: job.threshold, context: context)
+                let context = AssertionContext(vars: job.vars, prompt: prompt, latencyMs: completion.latencyMs, cost: 0,
+                                               finishReason: completion.finishReason)
+                let grading = await AssertionEngine.evaluate(output: completion.text, assertions: job.assert,
+                                                             threshold: job.threshold, context: context, grader: grader)
                 result = RunResult(runID: job.runID, jobID: jobID, testCaseID: job.testCaseID, model: job.model,
                                    repeatIndex: job.repeatIndex, prompt: prompt, output: completion.text, pass: grading.pass,
                                    score: grading.score, reason: grading.reason, grading: grading, error: nil,

@@ -16,7 +16,7 @@ public func buildRealtime(config: RealtimeConfig, logger: Logger) async throws -
 
     let checks = [ReadinessCheck(name: "redis", componentType: "datastore") { _ = try await redis.send(["PING"]) }]
     let router = ServiceRouter.make(service: "realtime", checks: checks, context: RealtimeRequestContext.self)
-    let authenticated = router.group().add(middleware: BearerAuthMiddleware<RealtimeRequestContext>(tokens: tokens))
+    let authenticated = router.group().add(middleware: AuthenticationMiddleware<RealtimeRequestContext>(tokens: tokens))
     let session = WebSocketSession(hub: hub, maxChannels: config.maxChannelsPerConnection, logger: logger)
     authenticated.ws("/ws") { inbound, outbound, _ in
         try await session.run(inbound: inbound, outbound: outbound)

@@ -10,6 +10,8 @@ struct AuthController: Sendable {
     let tokens: AccessTokens
     let hasher: PasswordHasher
     let refreshLifetime: Duration
+    /// Emails that get the `admin` role when they register.
+    let adminEmails: Set<String>
 
     struct Credentials: Decodable {
         var email: String
@@ -45,11 +47,13 @@ struct AuthController: Sendable {
         }
     }
 
-    func register(on router: Router<ServiceRequestContext>) {
+    func register(on router: Router<ServiceRequestContext>, authentication: AuthenticationMiddleware<ServiceRequestContext>) {
         let group = router.group("/api/v1/auth")
         group.post("register", use: register)
         group.post("login", use: login)
         group.post("refresh", use: refresh)
+        group.post("logout", use: logout)
+        router.group("/api/v1/auth").add(middleware: authentication).get("me", use: me)
     }
 
     @Sendable func register(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<UserResponse> {
@@ -64,7 +68,8 @@ struct AuthController: Sendable {
         guard problems.isEmpty else { throw APIError.validation(problems) }
         let hash = try await hasher.hash(credentials.password)
         do {
-            let user = try await users.create(email: email, passwordHash: hash)
+            let role = adminEmails.contains(email.lowercased()) ? "admin" : "user"
+            let user = try await users.create(email: email, passwordHash: hash, role: role)
             return EditedResponse(status: .created, response: UserResponse(id: user.id.uuidString.lowercased(), email: user.email, role: user.role, createdAt: user.createdAt))
         } catch StorageError.duplicate {
             throw APIError.conflict("An account with this email already exists")
@@ -95,6 +100,23 @@ struct AuthController: Sendable {
         case .invalid:
             throw APIError.unauthorized("The refresh token is invalid or expired")
         }
+    }
+
+    /// Ends the session: the refresh token's whole family is revoked (access tokens expire
+    /// on their own within their short lifetime).
+    @Sendable func logout(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: RefreshRequest.self, context: context)
+        guard try await refreshTokens.revokeFamily(ofTokenHash: RefreshTokens.hash(body.refreshToken)) else {
+            throw APIError.unauthorized("The refresh token is invalid")
+        }
+        return Response(status: .noContent)
+    }
+
+    /// The caller, however authenticated (token or API key).
+    @Sendable func me(_ request: Request, context: ServiceRequestContext) async throws -> UserResponse {
+        let identity = try context.requireIdentity()
+        guard let user = try await users.find(id: identity.userID) else { throw APIError.unauthorized("The account no longer exists") }
+        return UserResponse(id: user.id.uuidString.lowercased(), email: user.email, role: user.role, createdAt: user.createdAt)
     }
 
     private func issue(for user: User, family: UUID) async throws -> TokenPair {

@@ -4,7 +4,7 @@ import PromptCards
 import ServiceKit
 import Storage
 
-/// Prompt cards (`/api/v1/cards`).
+/// Prompt cards (`/api/v1/cards`) and their versions.
 struct CardsController: Sendable {
     let cards: any CardRepository
 
@@ -13,53 +13,130 @@ struct CardsController: Sendable {
         var description: String?
         var template: String
         var tags: [String]?
+        var defaultModels: [String]?
+        enum CodingKeys: String, CodingKey {
+            case title, description, template, tags
+            case defaultModels = "default_models"
+        }
+    }
+
+    struct UpdateCard: Decodable {
+        var title: String?
+        var description: String?
+        var template: String?
+        var tags: [String]?
+        var defaultModels: [String]?
+        enum CodingKeys: String, CodingKey {
+            case title, description, template, tags
+            case defaultModels = "default_models"
+        }
     }
 
     func register(on routes: RouterGroup<ServiceRequestContext>) {
         routes.post("/cards", use: create)
         routes.get("/cards", use: list)
         routes.get("/cards/{cardID}", use: get)
+        routes.patch("/cards/{cardID}", use: update)
+        routes.delete("/cards/{cardID}", use: delete)
+        routes.get("/cards/{cardID}/versions", use: versions)
+        routes.get("/cards/{cardID}/versions/{version}", use: version)
     }
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Card> {
         let identity = try context.requireIdentity()
         let input = try await request.decodeJSON(as: CreateCard.self, context: context)
-        let title = input.title.trimmingCharacters(in: .whitespacesAndNewlines)
         var problems: [ProblemDetails.FieldError] = []
-        if !(1...200).contains(title.count) { problems.append(.init(field: "title", reason: "must be 1 to 200 characters")) }
-        if (input.description?.count ?? 0) > 10_000 { problems.append(.init(field: "description", reason: "must be at most 10000 characters")) }
-        if input.template.count > 100_000 { problems.append(.init(field: "template", reason: "must be at most 100000 characters")) }
-        let tags = (input.tags ?? []).map { $0.trimmingCharacters(in: .whitespaces) }
-        if tags.count > 20 { problems.append(.init(field: "tags", reason: "must have at most 20 tags")) }
-        for (index, tag) in tags.enumerated() where !(1...50).contains(tag.count) {
-            problems.append(.init(field: "tags[\(index)]", reason: "must be 1 to 50 characters"))
-        }
-        var variables: [String] = []
-        if input.template.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            problems.append(.init(field: "template", reason: "must not be empty"))
-        } else {
-            do {
-                variables = try PromptTemplate(input.template).variables
-            } catch {
-                problems.append(.init(field: "template", reason: String(describing: error)))
-            }
-        }
-        guard problems.isEmpty else { throw APIError.validation(problems) }
+        let title = CardValidation.title(input.title, into: &problems)
+        CardValidation.description(input.description ?? "", into: &problems)
+        let variables = CardValidation.template(input.template, into: &problems)
+        let tags = CardValidation.tags(input.tags ?? [], into: &problems)
+        let models = CardValidation.models(input.defaultModels ?? [], field: "default_models", into: &problems)
+        guard problems.isEmpty, let variables else { throw APIError.validation(problems) }
         let card = try await cards.create(ownerID: identity.userID, title: title, description: input.description ?? "",
-                                          template: input.template, variables: variables, tags: tags)
-        var response = EditedResponse(status: .created, response: card)
-        response.headers[.location] = "/api/v1/cards/\(card.id.uuidString.lowercased())"
-        return response
+                                          template: input.template, variables: variables, tags: tags, defaultModels: models)
+        return Self.response(card, status: .created, location: true)
     }
 
-    @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Card {
+    @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Card> {
+        Self.response(try await ownedCard(context), status: .ok)
+    }
+
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<Card> {
+        let (limit, cursor) = try request.pagination()
+        let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces)
+        if let query, query.count > 200 { throw APIError.validation(field: "q", reason: "must be at most 200 characters") }
+        let tag = request.uri.queryParameters["tag"].map(String.init)
+        return ListResponse(page: try await cards.list(ownerID: try context.ownerScope(), query: query, tag: tag,
+                                                       limit: limit, after: cursor))
+    }
+
+    /// Partial update as a new version; `If-Match` (the ETag) guards against lost updates.
+    @Sendable func update(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Card> {
+        let id = try context.uuid("cardID", resource: "Card")
+        let expected = try ETag.expectedVersion(in: request)
+        let input = try await request.decodeJSON(as: UpdateCard.self, context: context)
+        var problems: [ProblemDetails.FieldError] = []
+        var changes = CardChanges()
+        if let title = input.title { changes.title = CardValidation.title(title, into: &problems) }
+        if let description = input.description {
+            CardValidation.description(description, into: &problems)
+            changes.description = description
+        }
+        if let template = input.template {
+            changes.template = template
+            changes.variables = CardValidation.template(template, into: &problems)
+        }
+        if let tags = input.tags { changes.tags = CardValidation.tags(tags, into: &problems) }
+        if let models = input.defaultModels {
+            changes.defaultModels = CardValidation.models(models, field: "default_models", into: &problems)
+        }
+        guard problems.isEmpty else { throw APIError.validation(problems) }
+        guard changes != CardChanges() else {
+            throw APIError.badRequest("Nothing to change: send title, description, template, tags or default_models")
+        }
+        switch try await cards.update(id: id, ownerID: try context.ownerScope(), expectedVersion: expected, changes: changes) {
+        case .updated(let card):
+            return Self.response(card, status: .ok)
+        case .notFound:
+            throw APIError.notFound("Card")
+        case .versionMismatch(let current):
+            throw APIError(.preconditionFailed,
+                           "The card changed since you read it: it is at version \(current.version), not \(expected ?? 0)",
+                           headers: [.eTag: ETag.of(version: current.version)])
+        }
+    }
+
+    @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let id = try context.uuid("cardID", resource: "Card")
+        guard try await cards.delete(id: id, ownerID: try context.ownerScope()) else { throw APIError.notFound("Card") }
+        return Response(status: .noContent)
+    }
+
+    @Sendable func versions(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<CardVersion> {
+        let card = try await ownedCard(context)
+        return ListResponse(data: try await cards.versions(cardID: card.id), nextCursor: nil)
+    }
+
+    @Sendable func version(_ request: Request, context: ServiceRequestContext) async throws -> CardVersion {
+        let card = try await ownedCard(context)
+        guard let number = context.parameters.get("version", as: Int.self),
+              let version = try await cards.version(cardID: card.id, number: number)
+        else { throw APIError.notFound("Card version") }
+        return version
+    }
+
+    private func ownedCard(_ context: ServiceRequestContext) async throws -> Card {
         let id = try context.uuid("cardID", resource: "Card")
         guard let card = try await cards.find(id: id, ownerID: try context.ownerScope()) else { throw APIError.notFound("Card") }
         return card
     }
 
-    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<Card> {
-        let (limit, cursor) = try request.pagination()
-        return ListResponse(page: try await cards.list(ownerID: try context.ownerScope(), limit: limit, after: cursor))
+    static func response(_ card: Card, status: HTTPResponse.Status, location: Bool = false) -> EditedResponse<Card> {
+        var response = EditedResponse(status: status, response: card)
+        response.headers[.eTag] = ETag.of(version: card.version)
+        if location { response.headers[.location] = "/api/v1/cards/\(card.id.uuidString.lowercased())" }
+        return response
     }
 }
+
+extension CardVersion: ResponseEncodable {}

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import PromptCards
 import Queue
@@ -17,11 +18,15 @@ struct RunsController: Sendable {
         var models: [String]?
         var concurrency: Int?
         var `repeat`: Int?
+        var threshold: Double?
     }
 
     func register(on routes: RouterGroup<ServiceRequestContext>) {
         routes.post("/cards/{cardID}/runs", use: create)
+        routes.get("/cards/{cardID}/runs", use: listForCard)
+        routes.get("/runs", use: list)
         routes.get("/runs/{runID}", use: get)
+        routes.delete("/runs/{runID}", use: delete)
         routes.get("/runs/{runID}/results", use: results)
         routes.post("/runs/{runID}/cancel", use: cancel)
     }
@@ -31,25 +36,31 @@ struct RunsController: Sendable {
         let cardID = try context.uuid("cardID", resource: "Card")
         guard let card = try await cards.find(id: cardID, ownerID: try context.ownerScope()) else { throw APIError.notFound("Card") }
         let input = try await request.decodeJSON(as: CreateRun.self, context: context)
-        let models = (input.models ?? ["smollm2"]).map { $0.trimmingCharacters(in: .whitespaces) }
+        // No models named: the card's defaults (a promptfoo import's providers), else the suite's default.
+        let requested = input.models ?? (card.defaultModels.isEmpty ? ["smollm2"] : card.defaultModels)
         var problems: [ProblemDetails.FieldError] = []
-        if models.isEmpty || models.count > 10 { problems.append(.init(field: "models", reason: "must list 1 to 10 models")) }
-        for (index, model) in models.enumerated() where model.isEmpty || model.count > 200 {
-            problems.append(.init(field: "models[\(index)]", reason: "must be a model name of 1 to 200 characters"))
-        }
-        if Set(models).count != models.count { problems.append(.init(field: "models", reason: "must not repeat a model")) }
+        if requested.isEmpty { problems.append(.init(field: "models", reason: "must list 1 to 10 models")) }
+        let models = CardValidation.models(requested, field: "models", into: &problems)
         let concurrency = input.concurrency ?? 4
         if !(1...50).contains(concurrency) { problems.append(.init(field: "concurrency", reason: "must be from 1 to 50")) }
         let repeatCount = input.repeat ?? 1
         if !(1...10).contains(repeatCount) { problems.append(.init(field: "repeat", reason: "must be from 1 to 10")) }
+        if let threshold = input.threshold, !(0...1).contains(threshold) {
+            problems.append(.init(field: "threshold", reason: "must be between 0 and 1"))
+        }
+        let idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
+        if let idempotencyKey, !(1...255).contains(idempotencyKey.count) {
+            problems.append(.init(field: "Idempotency-Key", reason: "must be 1 to 255 characters"))
+        }
         guard problems.isEmpty else { throw APIError.validation(problems) }
 
-        let cases = try await testCases.list(cardID: card.id)
+        let cases = try await testCases.all(cardID: card.id)
         guard !cases.isEmpty else {
             throw APIError(.unprocessableContent, "The card has no test cases; add one with POST /api/v1/cards/\(card.id.uuidString.lowercased())/tests")
         }
         let run = try await launcher.launch(card: card, cases: cases, models: models, repeat: repeatCount,
-                                            concurrency: concurrency, owner: identity.userID, logger: context.logger)
+                                            concurrency: concurrency, threshold: input.threshold, owner: identity.userID,
+                                            idempotencyKey: idempotencyKey, logger: context.logger)
         var response = EditedResponse(status: .accepted, response: run)
         response.headers[.location] = "/api/v1/runs/\(run.id.uuidString.lowercased())"
         return response
@@ -59,9 +70,64 @@ struct RunsController: Sendable {
         try await ownedRun(context)
     }
 
+    /// `?card_id=&status=&model=&from=&to=` (ISO 8601 times), newest first.
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<Run> {
+        var filter = try Self.filter(from: request)
+        filter.ownerID = try context.ownerScope()
+        let (limit, cursor) = try request.pagination()
+        return ListResponse(page: try await runs.list(filter, limit: limit, after: cursor))
+    }
+
+    @Sendable func listForCard(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<Run> {
+        let cardID = try context.uuid("cardID", resource: "Card")
+        guard let card = try await cards.find(id: cardID, ownerID: try context.ownerScope()) else { throw APIError.notFound("Card") }
+        var filter = try Self.filter(from: request)
+        filter.cardID = card.id
+        filter.ownerID = try context.ownerScope()
+        let (limit, cursor) = try request.pagination()
+        return ListResponse(page: try await runs.list(filter, limit: limit, after: cursor))
+    }
+
+    /// Results in execution order, paginated; `?pass=true|false` filters.
     @Sendable func results(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<RunResult> {
         let run = try await ownedRun(context)
-        return ListResponse(data: try await runs.results(runID: run.id), nextCursor: nil)
+        let (limit, cursor) = try request.pagination()
+        var passed: Bool?
+        if let raw = request.uri.queryParameters["pass"] {
+            guard let value = Bool(String(raw)) else { throw APIError.validation(field: "pass", reason: "must be true or false") }
+            passed = value
+        }
+        return ListResponse(page: try await runs.results(runID: run.id, passed: passed, limit: limit, after: cursor))
+    }
+
+    @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let run = try await ownedRun(context)
+        guard try await runs.delete(id: run.id, ownerID: try context.ownerScope()) else { throw APIError.notFound("Run") }
+        return Response(status: .noContent)
+    }
+
+    static func filter(from request: Request) throws -> RunFilter {
+        let query = request.uri.queryParameters
+        var filter = RunFilter()
+        if let raw = query["card_id"] {
+            guard let id = UUID(uuidString: String(raw)) else { throw APIError.validation(field: "card_id", reason: "must be a UUID") }
+            filter.cardID = id
+        }
+        if let raw = query["status"] {
+            guard let status = RunStatus(rawValue: String(raw)) else {
+                throw APIError.validation(field: "status", reason: "must be one of " + RunStatus.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            filter.status = status
+        }
+        filter.model = query["model"].map(String.init)
+        for (name, keyPath) in [("from", \RunFilter.createdFrom), ("to", \RunFilter.createdBefore)] {
+            guard let raw = query[Substring(name)] else { continue }
+            guard let date = try? Date(String(raw), strategy: .iso8601) else {
+                throw APIError.validation(field: name, reason: "must be an ISO 8601 time such as 2026-01-31T00:00:00Z")
+            }
+            filter[keyPath: keyPath] = date
+        }
+        return filter
     }
 
     @Sendable func cancel(_ request: Request, context: ServiceRequestContext) async throws -> Run {

@@ -4,42 +4,103 @@ import PromptCards
 import ServiceKit
 import Storage
 
-/// The test cases of a card (`/api/v1/cards/{id}/tests`).
+/// The test cases of a card (`/api/v1/cards/{id}/tests`): CRUD and bulk creation.
 struct TestCasesController: Sendable {
     let cards: any CardRepository
     let testCases: any TestCaseRepository
+    static let maximumBulk = 1000
 
-    struct CreateTestCase: Decodable {
+    struct TestCaseBody: Decodable {
         var description: String?
         var vars: [String: JSONValue]?
         var assert: [Assertion]?
         var threshold: Double?
     }
 
+    struct BulkBody: Decodable {
+        var tests: [TestCaseBody]
+    }
+
     func register(on routes: RouterGroup<ServiceRequestContext>) {
         routes.post("/cards/{cardID}/tests", use: create)
+        routes.post("/cards/{cardID}/tests/bulk", use: createMany)
         routes.get("/cards/{cardID}/tests", use: list)
+        routes.get("/cards/{cardID}/tests/{testID}", use: get)
+        routes.put("/cards/{cardID}/tests/{testID}", use: replace)
+        routes.delete("/cards/{cardID}/tests/{testID}", use: delete)
     }
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<TestCase> {
         let card = try await ownedCard(context)
-        let input = try await request.decodeJSON(as: CreateTestCase.self, context: context)
-        let assertions = input.assert ?? []
-        var problems = AssertionEngine.validate(assertions).map { ProblemDetails.FieldError(field: $0.field, reason: $0.reason) }
-        if assertions.count > 100 { problems.append(.init(field: "assert", reason: "must have at most 100 assertions")) }
-        if let threshold = input.threshold, !(0...1).contains(threshold) {
-            problems.append(.init(field: "threshold", reason: "must be between 0 and 1"))
+        let input = try Self.validated(try await request.decodeJSON(as: TestCaseBody.self, context: context), path: "")
+        let created = try await testCases.create(cardID: card.id, [input])[0]
+        return EditedResponse(status: .created, response: created)
+    }
+
+    /// All or nothing: one invalid case rejects the batch, naming `tests[i].…`.
+    @Sendable func createMany(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<ListResponse<TestCase>> {
+        let card = try await ownedCard(context)
+        let body = try await request.decodeJSON(as: BulkBody.self, context: context)
+        guard (1...Self.maximumBulk).contains(body.tests.count) else {
+            throw APIError.validation(field: "tests", reason: "must hold 1 to \(Self.maximumBulk) test cases")
         }
-        if (input.description?.count ?? 0) > 2000 { problems.append(.init(field: "description", reason: "must be at most 2000 characters")) }
+        var inputs: [TestCaseInput] = []
+        var problems: [ProblemDetails.FieldError] = []
+        for (index, test) in body.tests.enumerated() {
+            do {
+                inputs.append(try Self.validated(test, path: "tests[\(index)]."))
+            } catch let error as APIError {
+                problems += error.fieldErrors
+            }
+        }
         guard problems.isEmpty else { throw APIError.validation(problems) }
-        let testCase = try await testCases.create(cardID: card.id, description: input.description ?? "", vars: input.vars ?? [:],
-                                                  assert: assertions, threshold: input.threshold)
-        return EditedResponse(status: .created, response: testCase)
+        let created = try await testCases.create(cardID: card.id, inputs)
+        return EditedResponse(status: .created, response: ListResponse(data: created, nextCursor: nil))
     }
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<TestCase> {
         let card = try await ownedCard(context)
-        return ListResponse(data: try await testCases.list(cardID: card.id), nextCursor: nil)
+        let (limit, cursor) = try request.pagination()
+        return ListResponse(page: try await testCases.list(cardID: card.id, limit: limit, after: cursor))
+    }
+
+    @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> TestCase {
+        let card = try await ownedCard(context)
+        let id = try context.uuid("testID", resource: "Test case")
+        guard let testCase = try await testCases.find(id: id, cardID: card.id) else { throw APIError.notFound("Test case") }
+        return testCase
+    }
+
+    @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> TestCase {
+        let card = try await ownedCard(context)
+        let id = try context.uuid("testID", resource: "Test case")
+        let input = try Self.validated(try await request.decodeJSON(as: TestCaseBody.self, context: context), path: "")
+        guard let replaced = try await testCases.replace(id: id, cardID: card.id, with: input) else { throw APIError.notFound("Test case") }
+        return replaced
+    }
+
+    @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let card = try await ownedCard(context)
+        let id = try context.uuid("testID", resource: "Test case")
+        guard try await testCases.delete(id: id, cardID: card.id) else { throw APIError.notFound("Test case") }
+        return Response(status: .noContent)
+    }
+
+    /// Checks a test case against the assertion engine's vocabulary; field paths start with `path`.
+    static func validated(_ body: TestCaseBody, path: String) throws -> TestCaseInput {
+        let assertions = body.assert ?? []
+        var problems = AssertionEngine.validate(assertions).map {
+            ProblemDetails.FieldError(field: path + $0.field, reason: $0.reason)
+        }
+        if assertions.count > 100 { problems.append(.init(field: path + "assert", reason: "must have at most 100 assertions")) }
+        if let threshold = body.threshold, !(0...1).contains(threshold) {
+            problems.append(.init(field: path + "threshold", reason: "must be between 0 and 1"))
+        }
+        if (body.description?.count ?? 0) > 2000 {
+            problems.append(.init(field: path + "description", reason: "must be at most 2000 characters"))
+        }
+        guard problems.isEmpty else { throw APIError.validation(problems) }
+        return TestCaseInput(description: body.description ?? "", vars: body.vars ?? [:], assert: assertions, threshold: body.threshold)
     }
 
     private func ownedCard(_ context: ServiceRequestContext) async throws -> Card {

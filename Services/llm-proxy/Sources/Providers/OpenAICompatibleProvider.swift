@@ -11,6 +11,9 @@ struct OpenAICompatibleProvider: ChatProvider {
     let baseURL: String
     let apiKey: String?
     let timeout: Duration
+    /// Whether embeddings are requested one text at a time (the local llama.cpp server
+    /// mis-reads batches; see `embed(_:model:)`).
+    var embedsOneAtATime = false
 
     func chat(_ request: ChatRequest) async throws -> Response {
         var headers: [(String, String)] = []

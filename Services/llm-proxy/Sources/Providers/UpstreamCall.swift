@@ -14,7 +14,7 @@ enum UpstreamCall {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            return try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+            return try await ServiceHTTPClient.shared.execute(request, timeout: timeout.timeAmount)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw APIError(.gatewayTimeout, "The model backend did not answer within \(timeout)")
         } catch {

@@ -7,7 +7,9 @@ import Foundation
 /// through storage and the API unchanged. Integers beyond ±2^53 lose precision, as in JavaScript.
 ///
 /// Objects are unordered in memory, so equality and hashing ignore key order (which is exactly what
-/// the structural comparison of `equals` needs). `jsonText` always writes keys sorted, so the same
+/// the structural comparison of `equals` needs). Strings are equal when their Unicode scalars are
+/// (as in JavaScript and JSON Schema), not merely canonically equivalent as Swift's `==` has it:
+/// "é" and "e\u{301}" are different values. `jsonText` always writes keys sorted, so the same
 /// value always produces the same text; through `Codable`, key order is the encoder's (Foundation's
 /// `JSONEncoder` needs `.sortedKeys` for stable text).
 public enum JSONValue: Sendable, Hashable {
@@ -17,6 +19,46 @@ public enum JSONValue: Sendable, Hashable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+}
+
+// MARK: - Equality
+
+extension JSONValue {
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.number(let a), .number(let b)): a == b
+        case (.string(let a), .string(let b)): a.utf8.elementsEqual(b.utf8)
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)): a == b
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null:
+            hasher.combine(0 as UInt8)
+        case .bool(let b):
+            hasher.combine(1 as UInt8)
+            hasher.combine(b)
+        case .number(let d):
+            hasher.combine(2 as UInt8)
+            hasher.combine(d)
+        case .string(let s):
+            hasher.combine(3 as UInt8)
+            hasher.combine(s.utf8.count)
+            var copy = s
+            copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        case .array(let a):
+            hasher.combine(4 as UInt8)
+            hasher.combine(a)
+        case .object(let o):
+            hasher.combine(5 as UInt8)
+            hasher.combine(o)
+        }
+    }
 }
 
 // MARK: - Accessors
@@ -77,7 +119,7 @@ extension JSONValue {
     }
 
     /// `d` as an integer when it has no fractional part and is within ±2^53, where every integer is exact.
-    static func exactInteger(_ d: Double) -> Int64? {
+    public static func exactInteger(_ d: Double) -> Int64? {
         guard d.isFinite, d.rounded(.towardZero) == d, abs(d) <= 9_007_199_254_740_992 else { return nil }
         return Int64(d)
     }
@@ -86,9 +128,10 @@ extension JSONValue {
 // MARK: - Parsing
 
 extension JSONValue {
-    /// Parses JSON text (any value, not only objects). Throws the decoder's error when `text` is not JSON.
+    /// Parses JSON text (any value, not only objects; spaces around it allowed) with `JSONParser`.
+    /// Throws a `JSONParseError` saying where and why when `text` is not JSON.
     public init(parsing text: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        self = try JSONParser.parse(text)
     }
 }
 

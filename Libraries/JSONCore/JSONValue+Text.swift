@@ -18,7 +18,7 @@ extension JSONValue: CustomStringConvertible {
     }
 
     /// Appends the compact JSON text of this value to `out`.
-    func write(to out: inout String) {
+    public func write(to out: inout String) {
         switch self {
         case .null:
             out += "null"
@@ -48,13 +48,13 @@ extension JSONValue: CustomStringConvertible {
     }
 
     /// `3` for 3.0, `0.5` for 0.5, `null` for NaN and infinities (as `JSON.stringify` does).
-    static func numberText(_ d: Double) -> String {
+    public static func numberText(_ d: Double) -> String {
         if let i = exactInteger(d) { return String(i) }
         return d.isFinite ? d.description : "null"
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped, everything else as is.
-    static func writeQuoted(_ s: String, to out: inout String) {
+    public static func writeQuoted(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -1,0 +1,32 @@
+import JSONSchema
+
+/// `is-json`: the whole output (spaces around it allowed) is JSON; with a JSON Schema as the
+/// value, it must also be valid against it.
+public struct IsJSONEvaluator: AssertionEvaluator {
+    public init() {}
+
+    public var typeName: String { "is-json" }
+
+    public func validate(_ assertion: Assertion) -> [AssertionIssue] {
+        if case .failure(let issue) = assertion.optionalSchema() { [issue] } else { [] }
+    }
+
+    public func evaluate(output: String, assertion: Assertion, context: AssertionContext) -> AssertionVerdict {
+        let schema: JSONSchema?
+        switch assertion.optionalSchema() {
+        case .failure(let issue): return .invalid(issue, in: assertion)
+        case .success(let compiled): schema = compiled
+        }
+        let parsed: JSONValue
+        do {
+            parsed = try JSONParser.parse(output)
+        } catch {
+            return .binary(false, expectation: "be valid JSON (\(error))")
+        }
+        guard let schema else { return .binary(true, expectation: "be valid JSON") }
+        if let problems = schema.problems(of: parsed) {
+            return .binary(false, expectation: "be JSON that conforms to the schema; it does not: \(problems)")
+        }
+        return .binary(true, expectation: "be JSON that conforms to the schema")
+    }
+}

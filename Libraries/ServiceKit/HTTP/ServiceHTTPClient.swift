@@ -1,0 +1,25 @@
+import AsyncHTTPClient
+import NIOCore
+
+/// The HTTP client daemons use to call each other and upstream LLM APIs.
+///
+/// Unlike `HTTPClient.shared`, connection attempts are bounded (2 s): an upstream that
+/// refuses connections fails the call quickly (a 502 at the gateway, a counted breaker
+/// failure) instead of hanging until the request's own deadline. The per-host pool is
+/// sized for a proxy's fan-in rather than a browser's.
+public enum ServiceHTTPClient {
+    public static let shared: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(2)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+}
+
+extension Duration {
+    /// The same span as NIO's `TimeAmount`, which AsyncHTTPClient's deadlines take.
+    public var timeAmount: TimeAmount {
+        .nanoseconds(components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import PromptCards
+import ServiceKit
+
+/// The rules every card write obeys, for creation and updates alike.
+enum CardValidation {
+    static func title(_ raw: String, into problems: inout [ProblemDetails.FieldError]) -> String {
+        let title = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !(1...200).contains(title.count) { problems.append(.init(field: "title", reason: "must be 1 to 200 characters")) }
+        return title
+    }
+
+    static func description(_ description: String, into problems: inout [ProblemDetails.FieldError]) {
+        if description.count > 10_000 { problems.append(.init(field: "description", reason: "must be at most 10000 characters")) }
+    }
+
+    /// The template's variables, or nil (with a problem recorded) when it does not parse.
+    static func template(_ template: String, into problems: inout [ProblemDetails.FieldError]) -> [String]? {
+        if template.count > 100_000 {
+            problems.append(.init(field: "template", reason: "must be at most 100000 characters"))
+            return nil
+        }
+        if template.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            problems.append(.init(field: "template", reason: "must not be empty"))
+            return nil
+        }
+        do {
+            return try PromptTemplate(template).variables
+        } catch {
+            problems.append(.init(field: "template", reason: String(describing: error)))
+            return nil
+        }
+    }
+
+    static func tags(_ raw: [String], into problems: inout [ProblemDetails.FieldError]) -> [String] {
+        let tags = raw.map { $0.trimmingCharacters(in: .whitespaces) }
+        if tags.count > 20 { problems.append(.init(field: "tags", reason: "must have at most 20 tags")) }
+        for (index, tag) in tags.enumerated() where !(1...50).contains(tag.count) {
+            problems.append(.init(field: "tags[\(index)]", reason: "must be 1 to 50 characters"))
+        }
+        return tags
+    }
+
+    /// Model names for runs: 1–200 characters each, at most 10, no repeats.
+    static func models(_ raw: [String], field: String, into problems: inout [ProblemDetails.FieldError]) -> [String] {
+        let models = raw.map { $0.trimmingCharacters(in: .whitespaces) }
+        if models.count > 10 { problems.append(.init(field: field, reason: "must list at most 10 models")) }
+        for (index, model) in models.enumerated() where model.isEmpty || model.count > 200 {
+            problems.append(.init(field: "\(field)[\(index)]", reason: "must be a model name of 1 to 200 characters"))
+        }
+        if Set(models).count != models.count { problems.append(.init(field: field, reason: "must not repeat a model")) }
+        return models
+    }
+}

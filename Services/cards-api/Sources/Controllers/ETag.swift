@@ -1,0 +1,21 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ServiceKit
+
+/// Optimistic concurrency for cards: the ETag is the card's version, and an update with
+/// `If-Match` applies only to that version (412 otherwise).
+enum ETag {
+    static func of(version: Int) -> String { "\"\(version)\"" }
+
+    /// The version `If-Match` names; nil when absent or `*` (any version).
+    static func expectedVersion(in request: Request) throws -> Int? {
+        guard let header = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), header != "*" else { return nil }
+        var tag = header
+        if tag.hasPrefix("W/") { tag.removeFirst(2) }
+        guard tag.count >= 3, tag.hasPrefix("\""), tag.hasSuffix("\""), let version = Int(tag.dropFirst().dropLast()) else {
+            throw APIError(.preconditionFailed, "If-Match must be an ETag this API issued, e.g. \"3\"")
+        }
+        return version
+    }
+}

@@ -1,0 +1,95 @@
+import CardsAPIService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import PostgresNIO
+import PromptCards
+import ServiceKit
+import TestSupport
+import Testing
+
+/// cards-api as the executable builds it (`buildCardsAPI`), on a fresh database and its
+/// own Redis key prefix, driven through Hummingbird's test client.
+struct CardsAPIHarness: Sendable {
+    struct Reply: Sendable {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let body: Data
+
+        var object: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
+        var items: [[String: Any]] { object["data"] as? [[String: Any]] ?? [] }
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var isProblem: Bool { headers[.contentType] == "application/problem+json" }
+    }
+
+    static let secret = String(repeating: "k", count: 48)
+    let client: any TestClientProtocol
+    let database: PostgresClient
+    /// The served API document; every response is checked against it.
+    var contract: APIContract?
+
+    static func with(adminEmails: String = "", _ body: @Sendable (CardsAPIHarness) async throws -> Void) async throws {
+        try await TestDatabase.with { database, url in
+            let env = EnvironmentReader([
+                "DATABASE_URL": url, "REDIS_URL": try TestEnvironment.redisURL(), "JWT_SECRET": secret,
+                "REDIS_KEY_PREFIX": TestEnvironment.uniquePrefix("api"), "BCRYPT_COST": "4", "PORT": "0",
+                "ADMIN_EMAILS": adminEmails,
+            ])
+            var logger = Logger(label: "cards-api-test")
+            logger.logLevel = .warning
+            let app = try await buildCardsAPI(config: CardsAPIConfig(env), logger: logger)
+            try await app.test(.router) { client in
+                var harness = CardsAPIHarness(client: client, database: database)
+                let document = try await harness.send(.get, "/api/v1/openapi.json")
+                harness.contract = APIContract(document: try JSONValue(parsing: document.text))
+                try await body(harness)
+            }
+        }
+    }
+
+    @discardableResult
+    func send(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, apiKey: String? = nil,
+              json: Any? = nil, headers extra: HTTPFields = [:]) async throws -> Reply {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if let apiKey { headers[.apiKey] = apiKey }
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+        }
+        let reply = try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
+            Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body))
+        }
+        if let contract {
+            let problems = contract.problems(method: method, path: path, status: Int(reply.status.code),
+                                             contentType: reply.headers[.contentType], body: reply.body)
+            #expect(problems.isEmpty, "the response breaks the API document: \(problems)")
+        }
+        return reply
+    }
+
+    /// Registers and logs in; returns the access and refresh tokens.
+    func account(_ email: String = "user-\(UUID().uuidString.prefix(8))@example.com") async throws -> (access: String, refresh: String) {
+        let registered = try await send(.post, "/api/v1/auth/register", json: ["email": email, "password": "long enough"])
+        #expect(registered.status == .created, "\(registered.text)")
+        let login = try await send(.post, "/api/v1/auth/login", json: ["email": email, "password": "long enough"])
+        return (try #require(login.object["access_token"] as? String), try #require(login.object["refresh_token"] as? String))
+    }
+
+    func card(_ token: String, title: String = "Card", template: String = "Say {{word}}", tags: [String] = []) async throws -> String {
+        let reply = try await send(.post, "/api/v1/cards", token: token, json: ["title": title, "template": template, "tags": tags])
+        #expect(reply.status == .created, "\(reply.text)")
+        return try #require(reply.object["id"] as? String)
+    }
+
+    func testCase(_ token: String, card: String) async throws -> String {
+        let reply = try await send(.post, "/api/v1/cards/\(card)/tests", token: token,
+                                   json: ["vars": ["word": "hi"], "assert": [["type": "contains", "value": "hi"]]])
+        #expect(reply.status == .created, "\(reply.text)")
+        return try #require(reply.object["id"] as? String)
+    }
+}
