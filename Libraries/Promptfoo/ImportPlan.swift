@@ -1,20 +1,5 @@
 import PromptCards
 
-/// A test case as the importer plans it.
-public struct PlannedTest: Sendable, Equatable {
-    public var description: String
-    public var vars: [String: JSONValue]
-    public var assert: [Assertion]
-    public var threshold: Double?
-
-    public init(description: String, vars: [String: JSONValue], assert: [Assertion], threshold: Double?) {
-        self.description = description
-        self.vars = vars
-        self.assert = assert
-        self.threshold = threshold
-    }
-}
-
 /// A card as the importer plans it: one per representable prompt.
 public struct PlannedCard: Sendable, Equatable {
     public var title: String
@@ -23,9 +8,9 @@ public struct PlannedCard: Sendable, Equatable {
     public var tags: [String]
     /// The config's providers, as the suite's model names (`openai/gpt-4o-mini`, …).
     public var defaultModels: [String]
-    public var tests: [PlannedTest]
+    public var tests: [TestCaseContent]
 
-    public init(title: String, description: String, template: String, tags: [String], defaultModels: [String], tests: [PlannedTest]) {
+    public init(title: String, description: String, template: String, tags: [String], defaultModels: [String], tests: [TestCaseContent]) {
         self.title = title
         self.description = description
         self.template = template

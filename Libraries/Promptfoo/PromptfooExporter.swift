@@ -12,9 +12,9 @@ public enum PromptfooExporter {
         public var description: String
         public var template: String
         public var defaultModels: [String]
-        public var tests: [PlannedTest]
+        public var tests: [TestCaseContent]
 
-        public init(id: String, title: String, description: String, template: String, defaultModels: [String], tests: [PlannedTest]) {
+        public init(id: String, title: String, description: String, template: String, defaultModels: [String], tests: [TestCaseContent]) {
             self.id = id
             self.title = title
             self.description = description
@@ -45,7 +45,7 @@ public enum PromptfooExporter {
         config(card).jsonText
     }
 
-    static func test(_ test: PlannedTest) -> JSONValue {
+    static func test(_ test: TestCaseContent) -> JSONValue {
         var object: [String: JSONValue] = ["vars": .object(test.vars)]
         if !test.description.isEmpty { object["description"] = .string(test.description) }
         if let threshold = test.threshold { object["threshold"] = .number(threshold) }

@@ -117,11 +117,11 @@ public enum PromptfooImporter {
             return models.filter { seen.insert($0).inserted }
         }
 
-        mutating func tests(_ value: JSONValue?, defaults: JSONValue?) -> [PlannedTest] {
-            let base = defaults.flatMap { testParts($0, path: "defaultTest") } ?? PlannedTest(description: "", vars: [:], assert: [], threshold: nil)
+        mutating func tests(_ value: JSONValue?, defaults: JSONValue?) -> [TestCaseContent] {
+            let base = defaults.flatMap { testParts($0, path: "defaultTest") } ?? TestCaseContent(description: "", vars: [:], assert: [], threshold: nil)
             switch value {
             case .array(let items)?:
-                var tests: [PlannedTest] = []
+                var tests: [TestCaseContent] = []
                 for (index, item) in items.enumerated() {
                     let path = "tests[\(index)]"
                     if case .string(let reference) = item {
@@ -146,7 +146,7 @@ public enum PromptfooImporter {
         }
 
         /// promptfoo runs a test once per value of each list-valued variable (all combinations).
-        func expand(_ test: PlannedTest, path: String) -> [PlannedTest] {
+        func expand(_ test: TestCaseContent, path: String) -> [TestCaseContent] {
             var expanded = [test]
             for key in test.vars.keys.sorted() {
                 guard case .array(let values) = test.vars[key]!, !values.isEmpty,
@@ -163,7 +163,7 @@ public enum PromptfooImporter {
             return expanded
         }
 
-        mutating func testParts(_ value: JSONValue, path: String) -> PlannedTest? {
+        mutating func testParts(_ value: JSONValue, path: String) -> TestCaseContent? {
             guard case .object(let object) = value else {
                 report(path, "a test must be a mapping")
                 return nil
@@ -189,7 +189,7 @@ public enum PromptfooImporter {
             if let raw = object["threshold"] {
                 if let number = raw.doubleValue { threshold = number } else { report(path + ".threshold", "threshold must be a number") }
             }
-            return PlannedTest(description: object["description"]?.stringValue ?? "", vars: vars,
+            return TestCaseContent(description: object["description"]?.stringValue ?? "", vars: vars,
                                assert: assertions(object["assert"], path: path + ".assert"), threshold: threshold)
         }
 

@@ -12,6 +12,11 @@ public struct TestCase: Codable, Sendable, Equatable {
     public var threshold: Double?
     public var createdAt: Date
 
+    /// What the test case says, without where it is stored.
+    public var content: TestCaseContent {
+        TestCaseContent(description: description, vars: vars, assert: assert, threshold: threshold)
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, description, vars, assert, threshold
         case cardID = "card_id"

@@ -3,34 +3,19 @@ import Logging
 import PostgresNIO
 import PromptCards
 
-/// The content of a test case, as created or replaced.
-public struct TestCaseInput: Sendable, Equatable {
-    public var description: String
-    public var vars: [String: JSONValue]
-    public var assert: [Assertion]
-    public var threshold: Double?
-
-    public init(description: String, vars: [String: JSONValue], assert: [Assertion], threshold: Double?) {
-        self.description = description
-        self.vars = vars
-        self.assert = assert
-        self.threshold = threshold
-    }
-}
-
 /// The test cases of a card, in creation order.
 public protocol TestCaseRepository: Sendable {
     /// Creates all or none, in the given order.
-    func create(cardID: UUID, _ inputs: [TestCaseInput]) async throws -> [TestCase]
+    func create(cardID: UUID, _ inputs: [TestCaseContent]) async throws -> [TestCase]
     func list(cardID: UUID, limit: Int, after cursor: PageCursor?) async throws -> Page<TestCase>
     func find(id: UUID, cardID: UUID) async throws -> TestCase?
-    func replace(id: UUID, cardID: UUID, with input: TestCaseInput) async throws -> TestCase?
+    func replace(id: UUID, cardID: UUID, with input: TestCaseContent) async throws -> TestCase?
     func delete(id: UUID, cardID: UUID) async throws -> Bool
 }
 
 extension TestCaseRepository {
     public func create(cardID: UUID, description: String, vars: [String: JSONValue], assert: [Assertion], threshold: Double?) async throws -> TestCase {
-        try await create(cardID: cardID, [TestCaseInput(description: description, vars: vars, assert: assert, threshold: threshold)])[0]
+        try await create(cardID: cardID, [TestCaseContent(description: description, vars: vars, assert: assert, threshold: threshold)])[0]
     }
 
     /// Every case of the card (for starting a run).
@@ -57,7 +42,7 @@ public struct PostgresTestCaseRepository: TestCaseRepository {
         self.logger = logger
     }
 
-    public func create(cardID: UUID, _ inputs: [TestCaseInput]) async throws -> [TestCase] {
+    public func create(cardID: UUID, _ inputs: [TestCaseContent]) async throws -> [TestCase] {
         let logger = self.logger
         // Distinct, increasing timestamps keep a bulk insert in its given order. A millisecond
         // apart (microseconds can collide after Date's floating-point rounding), ending now.
@@ -96,7 +81,7 @@ public struct PostgresTestCaseRepository: TestCaseRepository {
             "SELECT \(unescaped: Self.columns) FROM test_cases WHERE id = \(id) AND card_id = \(cardID)", logger: logger)).first?.testCase
     }
 
-    public func replace(id: UUID, cardID: UUID, with input: TestCaseInput) async throws -> TestCase? {
+    public func replace(id: UUID, cardID: UUID, with input: TestCaseContent) async throws -> TestCase? {
         try await Self.decode(client.query("""
             UPDATE test_cases SET description = \(input.description), vars = \(try JSONText.encode(input.vars))::jsonb,
                 assertions = \(try JSONText.encode(input.assert))::jsonb, threshold = \(input.threshold)

@@ -61,9 +61,7 @@ struct PromptfooController: Sendable {
                                               template: planned.template, variables: variables, tags: planned.tags,
                                               defaultModels: planned.defaultModels)
             if !planned.tests.isEmpty {
-                _ = try await testCases.create(cardID: card.id, planned.tests.map {
-                    TestCaseInput(description: $0.description, vars: $0.vars, assert: $0.assert, threshold: $0.threshold)
-                })
+                _ = try await testCases.create(cardID: card.id, planned.tests)
             }
             imported.append(ImportedCard(id: card.id.uuidString.lowercased(), title: card.title, tests: planned.tests.count))
         }
@@ -77,9 +75,7 @@ struct PromptfooController: Sendable {
         guard ["promptfoo", "yaml", "json"].contains(format) else {
             throw APIError.validation(field: "format", reason: "must be promptfoo (YAML) or json")
         }
-        let tests = try await testCases.all(cardID: card.id).map {
-            PlannedTest(description: $0.description, vars: $0.vars, assert: $0.assert, threshold: $0.threshold)
-        }
+        let tests = try await testCases.all(cardID: card.id).map(\.content)
         let exported = PromptfooExporter.Card(id: card.id.uuidString.lowercased(), title: card.title, description: card.description,
                                               template: card.template, defaultModels: card.defaultModels, tests: tests)
         let text = format == "json" ? PromptfooExporter.json(exported) : try PromptfooExporter.yaml(exported)

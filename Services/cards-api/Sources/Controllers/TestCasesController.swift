@@ -44,7 +44,7 @@ struct TestCasesController: Sendable {
         guard (1...Self.maximumBulk).contains(body.tests.count) else {
             throw APIError.validation(field: "tests", reason: "must hold 1 to \(Self.maximumBulk) test cases")
         }
-        var inputs: [TestCaseInput] = []
+        var inputs: [TestCaseContent] = []
         var problems: [ProblemDetails.FieldError] = []
         for (index, test) in body.tests.enumerated() {
             do {
@@ -87,7 +87,7 @@ struct TestCasesController: Sendable {
     }
 
     /// Checks a test case against the assertion engine's vocabulary; field paths start with `path`.
-    static func validated(_ body: TestCaseBody, path: String) throws -> TestCaseInput {
+    static func validated(_ body: TestCaseBody, path: String) throws -> TestCaseContent {
         let assertions = body.assert ?? []
         var problems = AssertionEngine.validate(assertions).map {
             ProblemDetails.FieldError(field: path + $0.field, reason: $0.reason)
@@ -100,7 +100,7 @@ struct TestCasesController: Sendable {
             problems.append(.init(field: path + "description", reason: "must be at most 2000 characters"))
         }
         guard problems.isEmpty else { throw APIError.validation(problems) }
-        return TestCaseInput(description: body.description ?? "", vars: body.vars ?? [:], assert: assertions, threshold: body.threshold)
+        return TestCaseContent(description: body.description ?? "", vars: body.vars ?? [:], assert: assertions, threshold: body.threshold)
     }
 
     private func ownedCard(_ context: ServiceRequestContext) async throws -> Card {
