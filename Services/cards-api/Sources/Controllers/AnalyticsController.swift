@@ -35,8 +35,7 @@ struct AnalyticsController: Sendable {
     }
 
     @Sendable func card(_ request: Request, context: ServiceRequestContext) async throws -> Report {
-        let id = try context.uuid("cardID", resource: "Card")
-        guard let card = try await cards.find(id: id, ownerID: try context.ownerScope()) else { throw APIError.notFound("Card") }
+        let card = try await cards.owned(by: context)
         let (from, to) = try Self.window(request)
         return try await report(AnalyticsScope(ownerID: try context.ownerScope(), cardID: card.id, from: from, to: to))
     }

@@ -58,7 +58,7 @@ struct CardsController: Sendable {
     }
 
     @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Card> {
-        Self.response(try await ownedCard(context), status: .ok)
+        Self.response(try await cards.owned(by: context), status: .ok)
     }
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<Card> {
@@ -113,23 +113,18 @@ struct CardsController: Sendable {
     }
 
     @Sendable func versions(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<CardVersion> {
-        let card = try await ownedCard(context)
+        let card = try await cards.owned(by: context)
         return ListResponse(data: try await cards.versions(cardID: card.id), nextCursor: nil)
     }
 
     @Sendable func version(_ request: Request, context: ServiceRequestContext) async throws -> CardVersion {
-        let card = try await ownedCard(context)
+        let card = try await cards.owned(by: context)
         guard let number = context.parameters.get("version", as: Int.self),
               let version = try await cards.version(cardID: card.id, number: number)
         else { throw APIError.notFound("Card version") }
         return version
     }
 
-    private func ownedCard(_ context: ServiceRequestContext) async throws -> Card {
-        let id = try context.uuid("cardID", resource: "Card")
-        guard let card = try await cards.find(id: id, ownerID: try context.ownerScope()) else { throw APIError.notFound("Card") }
-        return card
-    }
 
     static func response(_ card: Card, status: HTTPResponse.Status, location: Bool = false) -> EditedResponse<Card> {
         var response = EditedResponse(status: status, response: card)

@@ -69,8 +69,7 @@ struct PromptfooController: Sendable {
     }
 
     @Sendable func export(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let id = try context.uuid("cardID", resource: "Card")
-        guard let card = try await cards.find(id: id, ownerID: try context.ownerScope()) else { throw APIError.notFound("Card") }
+        let card = try await cards.owned(by: context)
         let format = request.uri.queryParameters["format"].map(String.init) ?? "promptfoo"
         guard ["promptfoo", "yaml", "json"].contains(format) else {
             throw APIError.validation(field: "format", reason: "must be promptfoo (YAML) or json")

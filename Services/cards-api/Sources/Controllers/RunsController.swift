@@ -33,8 +33,7 @@ struct RunsController: Sendable {
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Run> {
         let identity = try context.requireIdentity()
-        let cardID = try context.uuid("cardID", resource: "Card")
-        guard let card = try await cards.find(id: cardID, ownerID: try context.ownerScope()) else { throw APIError.notFound("Card") }
+        let card = try await cards.owned(by: context)
         let input = try await request.decodeJSON(as: CreateRun.self, context: context)
         // No models named: the card's defaults (a promptfoo import's providers), else the suite's default.
         let requested = input.models ?? (card.defaultModels.isEmpty ? ["smollm2"] : card.defaultModels)
@@ -79,8 +78,7 @@ struct RunsController: Sendable {
     }
 
     @Sendable func listForCard(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<Run> {
-        let cardID = try context.uuid("cardID", resource: "Card")
-        guard let card = try await cards.find(id: cardID, ownerID: try context.ownerScope()) else { throw APIError.notFound("Card") }
+        let card = try await cards.owned(by: context)
         var filter = try Self.filter(from: request)
         filter.cardID = card.id
         filter.ownerID = try context.ownerScope()

@@ -31,7 +31,7 @@ struct TestCasesController: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<TestCase> {
-        let card = try await ownedCard(context)
+        let card = try await cards.owned(by: context)
         let input = try Self.validated(try await request.decodeJSON(as: TestCaseBody.self, context: context), path: "")
         let created = try await testCases.create(cardID: card.id, [input])[0]
         return EditedResponse(status: .created, response: created)
@@ -39,7 +39,7 @@ struct TestCasesController: Sendable {
 
     /// All or nothing: one invalid case rejects the batch, naming `tests[i].…`.
     @Sendable func createMany(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<ListResponse<TestCase>> {
-        let card = try await ownedCard(context)
+        let card = try await cards.owned(by: context)
         let body = try await request.decodeJSON(as: BulkBody.self, context: context)
         guard (1...Self.maximumBulk).contains(body.tests.count) else {
             throw APIError.validation(field: "tests", reason: "must hold 1 to \(Self.maximumBulk) test cases")
@@ -59,20 +59,20 @@ struct TestCasesController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<TestCase> {
-        let card = try await ownedCard(context)
+        let card = try await cards.owned(by: context)
         let (limit, cursor) = try request.pagination()
         return ListResponse(page: try await testCases.list(cardID: card.id, limit: limit, after: cursor))
     }
 
     @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> TestCase {
-        let card = try await ownedCard(context)
+        let card = try await cards.owned(by: context)
         let id = try context.uuid("testID", resource: "Test case")
         guard let testCase = try await testCases.find(id: id, cardID: card.id) else { throw APIError.notFound("Test case") }
         return testCase
     }
 
     @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> TestCase {
-        let card = try await ownedCard(context)
+        let card = try await cards.owned(by: context)
         let id = try context.uuid("testID", resource: "Test case")
         let input = try Self.validated(try await request.decodeJSON(as: TestCaseBody.self, context: context), path: "")
         guard let replaced = try await testCases.replace(id: id, cardID: card.id, with: input) else { throw APIError.notFound("Test case") }
@@ -80,7 +80,7 @@ struct TestCasesController: Sendable {
     }
 
     @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
-        let card = try await ownedCard(context)
+        let card = try await cards.owned(by: context)
         let id = try context.uuid("testID", resource: "Test case")
         guard try await testCases.delete(id: id, cardID: card.id) else { throw APIError.notFound("Test case") }
         return Response(status: .noContent)
@@ -103,9 +103,4 @@ struct TestCasesController: Sendable {
         return TestCaseContent(description: body.description ?? "", vars: body.vars ?? [:], assert: assertions, threshold: body.threshold)
     }
 
-    private func ownedCard(_ context: ServiceRequestContext) async throws -> Card {
-        let id = try context.uuid("cardID", resource: "Card")
-        guard let card = try await cards.find(id: id, ownerID: try context.ownerScope()) else { throw APIError.notFound("Card") }
-        return card
-    }
 }
