@@ -28,7 +28,7 @@ cd "$root"
 "$scripts/bootstrap.sh"
 # The scripts, both nginx configs and the deployment files are checked first: seconds,
 # and no build.
-shellcheck -x "$scripts"/*.sh .ci/run
+shellcheck -x "$scripts"/*.sh bench/*.sh .ci/run
 "$scripts/check-nginx.sh"
 "$scripts/check-deploy.sh"
 command -v swift >/dev/null || die "no swift on PATH: install a Swift 6 toolchain"

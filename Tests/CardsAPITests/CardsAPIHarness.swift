@@ -33,20 +33,34 @@ struct CardsAPIHarness: Sendable {
 
     static func with(adminEmails: String = "", _ body: @Sendable (CardsAPIHarness) async throws -> Void) async throws {
         try await TestDatabase.with { database, url in
-            let env = EnvironmentReader([
-                "DATABASE_URL": url, "REDIS_URL": try TestEnvironment.redisURL(), "JWT_SECRET": secret,
-                "REDIS_KEY_PREFIX": TestEnvironment.uniquePrefix("api"), "BCRYPT_COST": "4", "PORT": "0",
-                "ADMIN_EMAILS": adminEmails,
-            ])
-            var logger = Logger(label: "cards-api-test")
-            logger.logLevel = .warning
-            let app = try await buildCardsAPI(config: CardsAPIConfig(env), logger: logger)
-            try await app.test(.router) { client in
-                var harness = CardsAPIHarness(client: client, database: database)
-                let document = try await harness.send(.get, "/api/v1/openapi.json")
-                harness.contract = APIContract(document: try JSONValue(parsing: document.text))
-                try await body(harness)
+            try await instance(url: url, database: database, adminEmails: adminEmails, body)
+        }
+    }
+
+    /// Two cards-api instances on one database, as behind a load balancer.
+    static func pair(_ body: @Sendable (CardsAPIHarness, CardsAPIHarness) async throws -> Void) async throws {
+        try await TestDatabase.with { database, url in
+            try await instance(url: url, database: database) { first in
+                try await instance(url: url, database: database) { second in try await body(first, second) }
             }
+        }
+    }
+
+    private static func instance(url: String, database: PostgresClient, adminEmails: String = "",
+                                 _ body: @Sendable (CardsAPIHarness) async throws -> Void) async throws {
+        let env = EnvironmentReader([
+            "DATABASE_URL": url, "REDIS_URL": try TestEnvironment.redisURL(), "JWT_SECRET": secret,
+            "REDIS_KEY_PREFIX": TestEnvironment.uniquePrefix("api"), "BCRYPT_COST": "4", "PORT": "0",
+            "ADMIN_EMAILS": adminEmails,
+        ])
+        var logger = Logger(label: "cards-api-test")
+        logger.logLevel = .warning
+        let app = try await buildCardsAPI(config: CardsAPIConfig(env), logger: logger)
+        try await app.test(.router) { client in
+            var harness = CardsAPIHarness(client: client, database: database)
+            let document = try await harness.send(.get, "/api/v1/openapi.json")
+            harness.contract = APIContract(document: try JSONValue(parsing: document.text))
+            try await body(harness)
         }
     }
 

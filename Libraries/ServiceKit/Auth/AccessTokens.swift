@@ -5,6 +5,7 @@ import JWTKit
 /// checks identity uses this one type, so the token format lives in one place.
 public struct AccessTokens: Sendable {
     private let keys: JWTKeyCollection
+    private let verified = VerifiedTokenCache()
     public let lifetime: Duration
 
     public init(secret: String, lifetime: Duration = .seconds(15 * 60)) async {
@@ -23,6 +24,7 @@ public struct AccessTokens: Sendable {
 
     /// The identity in a valid token, or an `APIError.unauthorized` saying why not.
     public func verify(_ token: String) async throws(APIError) -> Identity {
+        if let identity = verified.identity(for: token) { return identity }
         let claims: AccessTokenClaims
         do {
             claims = try await keys.verify(token, as: AccessTokenClaims.self)
@@ -34,6 +36,8 @@ public struct AccessTokens: Sendable {
         guard let userID = UUID(uuidString: claims.sub.value) else {
             throw APIError.unauthorized("The access token has an invalid subject")
         }
-        return Identity(userID: userID, email: claims.email, role: claims.role)
+        let identity = Identity(userID: userID, email: claims.email, role: claims.role)
+        verified.insert(identity, token: token, expiresAt: claims.exp.value)
+        return identity
     }
 }

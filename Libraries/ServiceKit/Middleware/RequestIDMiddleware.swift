@@ -39,6 +39,6 @@ public struct RequestIDMiddleware<Context: IdentifiedRequestContext>: RouterMidd
     }
 
     static func generate() -> String {
-        UUID().uuidString.lowercased()
+        RequestIDGenerator.next()
     }
 }

@@ -12,7 +12,8 @@ public protocol CardRepository: Sendable {
     func list(ownerID: UUID?, query: String?, tag: String?, limit: Int, after cursor: PageCursor?) async throws -> Page<Card>
     /// Applies `changes` if the card is at `expectedVersion` (when given), as a new version.
     func update(id: UUID, ownerID: UUID?, expectedVersion: Int?, changes: CardChanges) async throws -> CardUpdate
-    func delete(id: UUID, ownerID: UUID?) async throws -> Bool
+    /// The deleted card's owner; nil when there was no such card to delete.
+    func delete(id: UUID, ownerID: UUID?) async throws -> UUID?
     func versions(cardID: UUID) async throws -> [CardVersion]
     func version(cardID: UUID, number: Int) async throws -> CardVersion?
 }
@@ -127,11 +128,12 @@ public struct PostgresCardRepository: CardRepository {
         }
     }
 
-    public func delete(id: UUID, ownerID: UUID?) async throws -> Bool {
+    public func delete(id: UUID, ownerID: UUID?) async throws -> UUID? {
         let rows = try await client.query(
-            "DELETE FROM cards WHERE id = \(id) AND (\(ownerID)::uuid IS NULL OR owner_id = \(ownerID)) RETURNING id", logger: logger)
-        for try await _ in rows.decode(UUID.self) { return true }
-        return false
+            "DELETE FROM cards WHERE id = \(id) AND (\(ownerID)::uuid IS NULL OR owner_id = \(ownerID)) RETURNING owner_id",
+            logger: logger)
+        for try await owner in rows.decode(UUID.self) { return owner }
+        return nil
     }
 
     public func versions(cardID: UUID) async throws -> [CardVersion] {

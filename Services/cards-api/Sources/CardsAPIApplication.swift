@@ -14,7 +14,7 @@ public func buildCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -
     let parts = try await makeCardsAPI(config: config, logger: logger)
     var app = ServiceRouter.application(
         responder: parts.router.buildResponder(), server: config.server,
-        services: [parts.postgres, RedisClientService(client: parts.redis)], logger: logger)
+        services: [parts.postgres, RedisClientService(client: parts.redis), parts.cardChanges], logger: logger)
     let postgres = parts.postgres
     let queue = parts.queue
     app.beforeServerStarts {
@@ -31,15 +31,18 @@ public func cardsAPIRoutes(config: CardsAPIConfig, logger: Logger) async throws 
 
 /// The router and the clients it needs; nothing connects until the clients run.
 func makeCardsAPI(config: CardsAPIConfig, logger: Logger) async throws
-    -> (router: Router<ServiceRequestContext>, postgres: PostgresClient, redis: RedisClient, queue: JobQueue) {
+    -> (router: Router<ServiceRequestContext>, postgres: PostgresClient, redis: RedisClient, queue: JobQueue,
+        cardChanges: CardChangeFeed) {
     let postgres = PostgresClient(configuration: config.database, backgroundLogger: logger)
+    let cardCache = CardCache(limits: config.cardCache)
+    let cardChanges = CardChangeFeed(configuration: config.databaseSession, cache: cardCache, logger: logger)
     let redis = RedisClient(configuration: config.redis)
     let keys = RedisKeys(prefix: config.redisKeyPrefix)
     let tokens = await AccessTokens(secret: config.jwtSecret, lifetime: config.accessTokenLifetime)
     let hasher = try await PasswordHasher.make(cost: config.bcryptCost)
 
     let users = PostgresUserRepository(client: postgres, logger: logger)
-    let cards = PostgresCardRepository(client: postgres, logger: logger)
+    let cards = InvalidatingCardRepository(base: PostgresCardRepository(client: postgres, logger: logger), cache: cardCache)
     let testCases = PostgresTestCaseRepository(client: postgres, logger: logger)
     let runs = PostgresRunRepository(client: postgres, logger: logger)
     let events = EventBus(redis: redis, keys: keys)
@@ -61,12 +64,12 @@ func makeCardsAPI(config: CardsAPIConfig, logger: Logger) async throws
     APIKeysController(keys: apiKeys).register(on: api)
     PromptfooController(cards: cards, testCases: testCases).register(on: api)
     AnalyticsController(cards: cards, analytics: PostgresAnalyticsRepository(client: postgres, logger: logger)).register(on: api)
-    CardsController(cards: cards).register(on: api)
+    CardsController(cards: cards, reads: CardReads(cards: cards, cache: cardCache)).register(on: api)
     TestCasesController(cards: cards, testCases: testCases).register(on: api)
     AssertionsController(grader: LLMProxyGrader(baseURL: config.llmProxyURL, defaultModel: config.graderModel,
                                                 defaultEmbeddingModel: config.graderEmbeddingModel)).register(on: api)
     RunsController(cards: cards, testCases: testCases, runs: runs,
                    launcher: RunLauncher(runs: runs, queue: queue, events: events), events: events).register(on: api)
 
-    return (router, postgres, redis, queue)
+    return (router, postgres, redis, queue, cardChanges)
 }

@@ -7,6 +7,10 @@ import Storage
 public struct CardsAPIConfig: Sendable {
     public var server: ServerConfig
     public var database: PostgresClient.Configuration
+    /// The same database, for the one session that LISTENs for card changes.
+    public var databaseSession: PostgresConnection.Configuration
+    /// What each instance keeps of cards and list pages (see `CardCache`).
+    public var cardCache: CardCacheLimits
     public var redis: RedisConfiguration
     public var redisKeyPrefix: String
     public var jwtSecret: String
@@ -25,6 +29,13 @@ public struct CardsAPIConfig: Sendable {
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8101)
         database = try env.parsed("DATABASE_URL", DatabaseURL.configuration)
+        databaseSession = try env.parsed("DATABASE_URL") {
+            try DatabaseURL.connectionConfiguration(from: $0, applicationName: CardChangeFeed.applicationName)
+        }
+        cardCache = CardCacheLimits(
+            cards: try env.int("CARD_CACHE_CARDS", default: 10_000, range: 0...10_000_000),
+            pages: try env.int("CARD_CACHE_PAGES", default: 2_000, range: 0...1_000_000),
+            timeToLive: .seconds(try env.int("CARD_CACHE_TTL_SECONDS", default: 60, range: 1...86_400)))
         redis = try env.parsed("REDIS_URL", default: RedisConfiguration.defaultURL, RedisConfiguration.init(url:))
         redisKeyPrefix = env.string("REDIS_KEY_PREFIX", default: "pcs")
         jwtSecret = try env.secret("JWT_SECRET", minimumLength: 32)

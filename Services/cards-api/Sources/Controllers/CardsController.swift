@@ -7,6 +7,7 @@ import Storage
 /// Prompt cards (`/api/v1/cards`) and their versions.
 struct CardsController: Sendable {
     let cards: any CardRepository
+    let reads: CardReads
 
     struct CreateCard: Decodable {
         var title: String
@@ -57,17 +58,23 @@ struct CardsController: Sendable {
         return Self.response(card, status: .created, location: true)
     }
 
-    @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Card> {
-        Self.response(try await cards.owned(by: context), status: .ok)
+    /// Answers `If-None-Match` with 304 when the client's copy is current.
+    @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let id = try context.uuid("cardID", resource: "Card")
+        guard let card = try await reads.card(id: id, scope: try context.ownerScope()) else { throw APIError.notFound("Card") }
+        if ETag.matches(request.headers[.ifNoneMatch], card.etag) {
+            return Response(status: .notModified, headers: [.eTag: card.etag])
+        }
+        return .json(card.body, headers: [.eTag: card.etag])
     }
 
-    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<Card> {
+    @Sendable func list(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let (limit, cursor) = try request.pagination()
         let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces)
         if let query, query.count > 200 { throw APIError.validation(field: "q", reason: "must be at most 200 characters") }
-        let tag = request.uri.queryParameters["tag"].map(String.init)
-        return ListResponse(page: try await cards.list(ownerID: try context.ownerScope(), query: query, tag: tag,
-                                                       limit: limit, after: cursor))
+        let key = CardCache.PageKey(scope: try context.ownerScope(), query: query?.isEmpty == false ? query : nil,
+                                    tag: request.uri.queryParameters["tag"].map(String.init), limit: limit, cursor: cursor?.token)
+        return .json(try await reads.page(key, cursor: cursor))
     }
 
     /// Partial update as a new version; `If-Match` (the ETag) guards against lost updates.
@@ -108,7 +115,7 @@ struct CardsController: Sendable {
 
     @Sendable func delete(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let id = try context.uuid("cardID", resource: "Card")
-        guard try await cards.delete(id: id, ownerID: try context.ownerScope()) else { throw APIError.notFound("Card") }
+        guard try await cards.delete(id: id, ownerID: try context.ownerScope()) != nil else { throw APIError.notFound("Card") }
         return Response(status: .noContent)
     }
 

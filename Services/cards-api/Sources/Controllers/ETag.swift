@@ -8,6 +8,18 @@ import ServiceKit
 enum ETag {
     static func of(version: Int) -> String { "\"\(version)\"" }
 
+    /// Whether an `If-None-Match` header (`*` or a list of tags, weak or strong) names
+    /// `etag`: weak comparison, as RFC 9110 prescribes for it.
+    static func matches(_ ifNoneMatch: String?, _ etag: String) -> Bool {
+        guard let ifNoneMatch else { return false }
+        return ifNoneMatch.split(separator: ",").contains { candidate in
+            var tag = candidate.trimmingCharacters(in: .whitespaces)
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            return tag == etag
+        }
+    }
+
     /// The version `If-Match` names; nil when absent or `*` (any version).
     static func expectedVersion(in request: Request) throws -> Int? {
         guard let header = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), header != "*" else { return nil }
