@@ -78,8 +78,8 @@ for round in $(seq 1 "$rounds"); do
   results+=("$(rps "$api/api/v1/cards" -s "$dir/cards.lua") $(rps "$api/api/v1/cards?limit=20") $(tps)")
 done
 
-log "the same reads with the cache off (CARD_CACHE_CARDS=0 CARD_CACHE_PAGES=0)"
-start_api "${ports[3]}" uncached CARD_CACHE_CARDS=0 CARD_CACHE_PAGES=0
+log "the same reads with the cache off (CARD_CACHE_MB=0)"
+start_api "${ports[3]}" uncached CARD_CACHE_MB=0
 uncached="$(rps "http://127.0.0.1:${ports[3]}/api/v1/cards" -s "$dir/cards.lua") $(rps "http://127.0.0.1:${ports[3]}/api/v1/cards?limit=20") $(tps)"
 
 python3 - "$connections" "$uncached" "${results[@]}" <<'PY'

@@ -10,8 +10,8 @@ import Testing
     let owner = UUID()
     let other = UUID()
 
-    func cache(cards: Int = 100, pages: Int = 100, ttl: Duration = .seconds(60)) -> CardCache {
-        let cache = CardCache(limits: CardCacheLimits(cards: cards, pages: pages, timeToLive: ttl))
+    func cache(bytes: Int = 1 << 20, ttl: Duration = .seconds(60)) -> CardCache {
+        let cache = CardCache(limits: CardCacheLimits(bytes: bytes, timeToLive: ttl))
         cache.setListening(true)
         return cache
     }
@@ -106,20 +106,29 @@ import Testing
         try await Task.sleep(for: .milliseconds(80))
         #expect(short.card(id) == nil)
 
-        let small = cache(cards: 10, pages: 3)
-        let ids = (0..<25).map { _ in UUID() }
-        for id in ids { small.store(entry(owner), id: id, ticket: try #require(small.ticket())) }
-        #expect(ids.filter { small.card($0) != nil }.count == 10)
-        for index in 0..<6 {
-            small.store(ByteBuffer(string: "p"), page: page(index % 2 == 0 ? owner : other, cursor: "\(index)"),
-                        ticket: try #require(small.ticket()))
+        // 64 KiB: entries of 800 bytes (+200 of bookkeeping) fit 65 at a time; none over 1 KiB fits.
+        let small = cache(bytes: 64 << 10)
+        let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: 800)
+        let ids = (0..<100).map { _ in UUID() }
+        for id in ids {
+            small.store(CardCache.CardEntry(ownerID: owner, etag: "\"1\"", body: body), id: id, ticket: try #require(small.ticket()))
         }
-        let kept = (0..<6).filter { small.page(page($0 % 2 == 0 ? owner : other, cursor: "\($0)")) != nil }
-        #expect(kept.count <= 3 && !kept.isEmpty)
+        #expect(small.size <= 64 << 10)
+        #expect(ids.filter { small.card($0) != nil }.count == (64 << 10) / 1000)
+        for index in 0..<40 {
+            small.store(body, page: page(index % 2 == 0 ? owner : other, cursor: "\(index)"), ticket: try #require(small.ticket()))
+        }
+        #expect(small.size <= 64 << 10)
+        #expect((0..<40).contains { small.page(page($0 % 2 == 0 ? owner : other, cursor: "\($0)")) != nil })
+
+        let huge = ByteBuffer(repeating: UInt8(ascii: "x"), count: 2 << 10)
+        let big = UUID()
+        small.store(CardCache.CardEntry(ownerID: owner, etag: "\"1\"", body: huge), id: big, ticket: try #require(small.ticket()))
+        #expect(small.card(big) == nil, "an entry over 1/64 of the budget is not kept")
     }
 
     @Test func turnedOffItStoresNothing() {
-        let off = CardCache(limits: CardCacheLimits(cards: 0, pages: 0, timeToLive: .seconds(60)))
+        let off = CardCache(limits: CardCacheLimits(bytes: 0, timeToLive: .seconds(60)))
         off.setListening(true)
         #expect(!off.isEnabled && off.ticket() == nil)
     }

@@ -33,8 +33,7 @@ public struct CardsAPIConfig: Sendable {
             try DatabaseURL.connectionConfiguration(from: $0, applicationName: CardChangeFeed.applicationName)
         }
         cardCache = CardCacheLimits(
-            cards: try env.int("CARD_CACHE_CARDS", default: 10_000, range: 0...10_000_000),
-            pages: try env.int("CARD_CACHE_PAGES", default: 2_000, range: 0...1_000_000),
+            bytes: try env.int("CARD_CACHE_MB", default: 64, range: 0...65_536) << 20,
             timeToLive: .seconds(try env.int("CARD_CACHE_TTL_SECONDS", default: 60, range: 1...86_400)))
         redis = try env.parsed("REDIS_URL", default: RedisConfiguration.defaultURL, RedisConfiguration.init(url:))
         redisKeyPrefix = env.string("REDIS_KEY_PREFIX", default: "pcs")

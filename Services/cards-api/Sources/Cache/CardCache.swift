@@ -36,8 +36,9 @@ final class CardCache: Sendable {
         fileprivate let sequence: UInt64
     }
 
-    private struct Stored<Value> {
+    private struct Stored<Value: Sendable>: Sendable {
         let value: Value
+        let bytes: Int
         let expires: ContinuousClock.Instant
     }
 
@@ -51,10 +52,13 @@ final class CardCache: Sendable {
         var recent: [CardChangeNotification?]
         var cards: [UUID: Stored<CardEntry>] = [:]
         var pages: [UUID?: [PageKey: Stored<ByteBuffer>]] = [:]
-        var pageCount = 0
+        var cardBytes = 0
+        var pageBytes = 0
     }
 
     let limits: CardCacheLimits
+    /// Bigger answers are not kept: one would crowd out hundreds of ordinary ones.
+    private let largestEntry: Int
     private let state: Mutex<State>
     private let cardHits = Counter(label: "cards_api_cache_lookups_total", dimensions: [("cache", "card"), ("result", "hit")])
     private let cardMisses = Counter(label: "cards_api_cache_lookups_total", dimensions: [("cache", "card"), ("result", "miss")])
@@ -63,15 +67,19 @@ final class CardCache: Sendable {
 
     init(limits: CardCacheLimits) {
         self.limits = limits
+        self.largestEntry = limits.bytes / 64
         self.state = Mutex(State(recent: Array(repeating: nil, count: 1024)))
     }
 
-    var isEnabled: Bool { limits.cards > 0 || limits.pages > 0 }
+    var isEnabled: Bool { limits.bytes > 0 }
+
+    /// Bytes of encoded cards and pages held now.
+    var size: Int { state.withLock { $0.cardBytes + $0.pageBytes } }
 
     // MARK: Reads
 
     func card(_ id: UUID) -> CardEntry? {
-        guard limits.cards > 0 else { return nil }
+        guard isEnabled else { return nil }
         let now = ContinuousClock.now
         let entry = state.withLock { state -> CardEntry? in
             guard state.listening, let stored = state.cards[id], stored.expires > now else { return nil }
@@ -82,7 +90,7 @@ final class CardCache: Sendable {
     }
 
     func page(_ key: PageKey) -> ByteBuffer? {
-        guard limits.pages > 0 else { return nil }
+        guard isEnabled else { return nil }
         let now = ContinuousClock.now
         let body = state.withLock { state -> ByteBuffer? in
             guard state.listening, let stored = state.pages[key.scope]?[key], stored.expires > now else { return nil }
@@ -101,29 +109,47 @@ final class CardCache: Sendable {
     // MARK: Fills
 
     func store(_ entry: CardEntry, id: UUID, ticket: Ticket) {
-        guard limits.cards > 0 else { return }
-        let expires = ContinuousClock.now + limits.timeToLive
+        let bytes = entry.body.readableBytes + 200  // the body, plus key, owner, ETag and bookkeeping
+        guard bytes <= largestEntry else { return }
+        let stored = Stored(value: entry, bytes: bytes, expires: ContinuousClock.now + limits.timeToLive)
+        let budget = limits.bytes
         state.withLock { state in
             guard Self.unchanged(since: ticket, in: state, touching: { $0.touches(card: id) }) else { return }
-            if state.cards[id] == nil, state.cards.count >= limits.cards {
-                state.cards.remove(at: state.cards.startIndex)
-            }
-            state.cards[id] = Stored(value: entry, expires: expires)
+            state.cardBytes -= state.cards.removeValue(forKey: id)?.bytes ?? 0
+            Self.makeRoom(for: bytes, budget: budget, in: &state)
+            state.cards[id] = stored
+            state.cardBytes += bytes
         }
     }
 
     func store(_ body: ByteBuffer, page key: PageKey, ticket: Ticket) {
-        guard limits.pages > 0 else { return }
-        let expires = ContinuousClock.now + limits.timeToLive
+        let bytes = body.readableBytes + 200 + (key.query?.utf8.count ?? 0) + (key.tag?.utf8.count ?? 0)
+        guard bytes <= largestEntry else { return }
+        let stored = Stored(value: body, bytes: bytes, expires: ContinuousClock.now + limits.timeToLive)
+        let budget = limits.bytes
         state.withLock { state in
             guard Self.unchanged(since: ticket, in: state, touching: { $0.touches(pagesOf: key.scope) }) else { return }
-            if state.pages[key.scope]?[key] == nil {
-                if state.pageCount >= limits.pages, let evicted = state.pages.first(where: { !$0.value.isEmpty })?.key {
-                    state.pageCount -= state.pages.removeValue(forKey: evicted)?.count ?? 0
-                }
-                state.pageCount += 1
+            state.pageBytes -= state.pages[key.scope]?.removeValue(forKey: key)?.bytes ?? 0
+            Self.makeRoom(for: bytes, budget: budget, in: &state)
+            state.pages[key.scope, default: [:]][key] = stored
+            state.pageBytes += bytes
+        }
+    }
+
+    /// Evicts until `bytes` more fit the budget: a card or a whole owner's pages at a time,
+    /// from whichever kind holds more. The victim is whatever the hash table yields first,
+    /// which is as good as random here and costs no bookkeeping on reads.
+    private static func makeRoom(for bytes: Int, budget: Int, in state: inout State) {
+        while state.cardBytes + state.pageBytes + bytes > budget {
+            if state.cardBytes >= state.pageBytes, let victim = state.cards.first {
+                state.cardBytes -= victim.value.bytes
+                state.cards.removeValue(forKey: victim.key)
+            } else if let victim = state.pages.first {
+                state.pageBytes -= victim.value.values.reduce(0) { $0 + $1.bytes }
+                state.pages.removeValue(forKey: victim.key)
+            } else {
+                return
             }
-            state.pages[key.scope, default: [:]][key] = Stored(value: body, expires: expires)
         }
     }
 
@@ -135,9 +161,9 @@ final class CardCache: Sendable {
             guard case .card(let id, let ownerID) = change else { return Self.flush(&state) }
             state.sequence += 1
             state.recent[Int(state.sequence % UInt64(state.recent.count))] = change
-            state.cards[id] = nil
+            state.cardBytes -= state.cards.removeValue(forKey: id)?.bytes ?? 0
             for scope in [ownerID, nil] as [UUID?] {
-                state.pageCount -= state.pages.removeValue(forKey: scope)?.count ?? 0
+                state.pageBytes -= state.pages.removeValue(forKey: scope)?.values.reduce(0) { $0 + $1.bytes } ?? 0
             }
         }
     }
@@ -156,7 +182,8 @@ final class CardCache: Sendable {
         state.flushedAt = state.sequence
         state.cards.removeAll()
         state.pages.removeAll()
-        state.pageCount = 0
+        state.cardBytes = 0
+        state.pageBytes = 0
     }
 
     /// True when no change since `ticket` touches what is about to be stored, as far as
@@ -174,16 +201,14 @@ final class CardCache: Sendable {
     }
 }
 
-/// How much `CardCache` keeps, from `CARD_CACHE_CARDS`, `CARD_CACHE_PAGES` and
-/// `CARD_CACHE_TTL_SECONDS`; zero cards and zero pages turn it off.
+/// How much `CardCache` keeps: `CARD_CACHE_MB` of encoded JSON (0 turns it off), each
+/// entry for at most `CARD_CACHE_TTL_SECONDS`.
 public struct CardCacheLimits: Sendable {
-    public var cards: Int
-    public var pages: Int
+    public var bytes: Int
     public var timeToLive: Duration
 
-    public init(cards: Int, pages: Int, timeToLive: Duration) {
-        self.cards = cards
-        self.pages = pages
+    public init(bytes: Int, timeToLive: Duration) {
+        self.bytes = bytes
         self.timeToLive = timeToLive
     }
 }
