@@ -91,7 +91,7 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("realtime", library: "RealtimeService", dependencies: serviceBase + [
-        "Queue", "RedisClient",
+        "Queue", "RedisClient", httpClient,
         .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
     ])
     + daemon("queue-worker", library: "QueueWorkerService", dependencies: serviceBase + [
@@ -113,6 +113,7 @@ let package = Package(
             "CardsAPIService", "ServiceKit", "Storage", "TestSupport", "JSONSchema", "PromptCards", logging, postgres,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
+        .testTarget(name: "RealtimeTests", dependencies: ["RealtimeService", "ServiceKit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PromptfooTests", dependencies: ["Promptfoo", "PromptCards", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strict),

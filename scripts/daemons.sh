@@ -85,7 +85,7 @@ daemon_env() {
       grader_env
       ;;
     realtime)
-      denv+=("REDIS_URL=$REDIS_URL" "JWT_SECRET=$JWT_SECRET")
+      denv+=("REDIS_URL=$REDIS_URL" "JWT_SECRET=$JWT_SECRET" "CARDS_API_URL=$(url_of cards-api)")
       ;;
     queue-worker)
       denv+=("DATABASE_URL=$DATABASE_URL" "REDIS_URL=$REDIS_URL" "LLM_PROXY_URL=$(url_of llm-proxy)")

@@ -103,6 +103,8 @@ import Testing
         let sse = try await collectSSE(url: suite.nginxURL + "/events?channel=run:\(runID)", token: token, lastEventID: ids[0])
         #expect(sse == Array(ids[1...]))
 
+        try await checkChannelAccess(suite: suite, owner: token, runID: runID, cardID: cardID)
+
         let final = try await api.send(.GET, "/runs/\(runID)")
         #expect(final.json["status"] as? String == "completed", "\(final.text)")
         #expect(final.json["completed"] as? Int == 4)
@@ -194,6 +196,52 @@ import Testing
         }
         #expect(subscribed.withLock { $0 })
         return collected.withLock { $0 }.compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+    }
+
+    /// Another user cannot watch the run or the card, over WebSocket or SSE; its owner can,
+    /// and anyone signed in can watch `health`.
+    func checkChannelAccess(suite: SuiteProcesses, owner: String, runID: String, cardID: String) async throws {
+        var other = APIClient(baseURL: suite.nginxURL + "/api/v1")
+        let email = "other-\(UUID().uuidString.prefix(6))@example.com"
+        _ = try await other.send(.POST, "/auth/register", json: ["email": email, "password": "correct horse"])
+        other.token = try #require(try await other.send(.POST, "/auth/login", json: ["email": email, "password": "correct horse"])
+            .json["access_token"] as? String)
+        let ws = suite.nginxURL.replacingOccurrences(of: "http://", with: "ws://") + "/ws?access_token="
+        for channel in ["run:\(runID)", "card:\(cardID)"] {
+            let refused = try await firstReply(url: ws + other.token!, channel: channel)
+            #expect(refused["op"] as? String == "error" && refused["error"] as? String == "no such channel", "\(channel): \(refused)")
+            let owned = try await firstReply(url: ws + owner, channel: channel)
+            #expect(owned["op"] as? String == "subscribed", "\(channel): \(owned)")
+        }
+        #expect(try await firstReply(url: ws + other.token!, channel: "health")["op"] as? String == "subscribed")
+
+        var request = HTTPClientRequest(url: suite.nginxURL + "/events?channel=run:\(runID)")
+        request.headers.add(name: "authorization", value: "Bearer \(other.token!)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        #expect(response.status == .notFound)
+        if response.status != .ok {  // a granted stream would never end
+            let body = try await response.body.collect(upTo: 1 << 16)
+            #expect(String(buffer: body).contains("not found"), "\(String(buffer: body))")
+        }
+    }
+
+    /// Subscribes over WebSocket and returns the server's first reply.
+    func firstReply(url: String, channel: String) async throws -> [String: Any] {
+        let reply = Mutex<Data?>(nil)
+        try await withDeadlineOrFail(.seconds(30)) {
+            try await WebSocketClient.connect(url: url, logger: Logger(label: "e2e-ws")) { inbound, outbound, _ in
+                let request = try JSONSerialization.data(withJSONObject: ["op": "subscribe", "channel": channel])
+                try await outbound.write(.text(String(decoding: request, as: UTF8.self)))
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    reply.withLock { $0 = Data(text.utf8) }
+                    break
+                }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+        }
+        let data = try #require(reply.withLock { $0 })
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
     /// Reads the SSE stream until `run.completed`; returns the `id:` values seen.

@@ -40,7 +40,8 @@ public struct AuthenticationMiddleware<Context: IdentifiedRequestContext>: Route
         return try await next(request, context)
     }
 
-    static func token(in request: Request) -> String? {
+    /// The access token a request carries (header or query), if any.
+    public static func token(in request: Request) -> String? {
         if let header = request.headers[.authorization] {
             // By hand rather than with Foundation's trimming, which costs more than the
             // rest of a cached request on Linux.

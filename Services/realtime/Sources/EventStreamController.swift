@@ -12,10 +12,17 @@ import ServiceLifecycle
 /// with `Last-Event-ID` and misses nothing.
 struct EventStreamController: Sendable {
     let hub: ChannelHub
+    let access: ChannelAccess
 
     @Sendable func stream(_ request: Request, context: RealtimeRequestContext) async throws -> Response {
         guard let raw = request.uri.queryParameters["channel"], let channel = EventChannel.parse(String(raw)) else {
             throw APIError.validation(field: "channel", reason: "must be run:<uuid>, card:<uuid> or health")
+        }
+        let identity = try context.requireIdentity()
+        switch await access.check(channel, identity: identity, token: AuthenticationMiddleware<RealtimeRequestContext>.token(in: request) ?? "") {
+        case .allowed: break
+        case .notFound: throw APIError.notFound("Channel")
+        case .unavailable: throw APIError.unavailable("Could not check access to the channel; try again")
         }
         let since = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["since"].map(String.init)
         let hub = self.hub

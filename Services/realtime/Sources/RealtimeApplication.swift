@@ -6,8 +6,9 @@ import RedisClient
 import ServiceKit
 import ServiceLifecycle
 
-/// Builds realtime: `/ws` (WebSocket) and `/events` (SSE), both authenticated, fed by the
-/// channel hub. The executable and tests both call this.
+/// Builds realtime: `/ws` (WebSocket) and `/events` (SSE), both authenticated, each
+/// channel readable only by whom cards-api lets read its run or card, fed by the channel
+/// hub. The executable and tests both call this.
 public func buildRealtime(config: RealtimeConfig, logger: Logger) async throws -> some ApplicationProtocol {
     let redis = RedisClient(configuration: config.redis)
     let keys = RedisKeys(prefix: config.redisKeyPrefix)
@@ -17,11 +18,15 @@ public func buildRealtime(config: RealtimeConfig, logger: Logger) async throws -
     let checks = [ReadinessCheck(name: "redis", componentType: "datastore") { _ = try await redis.send(["PING"]) }]
     let router = ServiceRouter.make(service: "realtime", checks: checks, context: RealtimeRequestContext.self)
     let authenticated = router.group().add(middleware: AuthenticationMiddleware<RealtimeRequestContext>(tokens: tokens))
-    let session = WebSocketSession(hub: hub, maxChannels: config.maxChannelsPerConnection, logger: logger)
-    authenticated.ws("/ws") { inbound, outbound, _ in
-        try await session.run(inbound: inbound, outbound: outbound)
+    let access = ChannelAccess(cardsAPIURL: config.cardsAPIURL)
+    let session = WebSocketSession(hub: hub, access: access, maxChannels: config.maxChannelsPerConnection, logger: logger)
+    authenticated.ws("/ws") { inbound, outbound, context in
+        // The middleware admitted the upgrade, so both are present.
+        guard let identity = context.requestContext.identity,
+              let token = AuthenticationMiddleware<RealtimeRequestContext>.token(in: context.request) else { return }
+        try await session.run(inbound: inbound, outbound: outbound, caller: .init(identity: identity, token: token))
     }
-    authenticated.get("/events", use: EventStreamController(hub: hub).stream)
+    authenticated.get("/events", use: EventStreamController(hub: hub, access: access).stream)
 
     return ServiceRouter.application(
         responder: router.buildResponder(), server: config.server,

@@ -7,6 +7,8 @@ public struct RealtimeConfig: Sendable {
     public var redis: RedisConfiguration
     public var redisKeyPrefix: String
     public var jwtSecret: String
+    /// cards-api, which says who may read a `run:` or `card:` channel.
+    public var cardsAPIURL: String
     /// Subscriptions one connection may hold.
     public var maxChannelsPerConnection: Int
 
@@ -15,6 +17,7 @@ public struct RealtimeConfig: Sendable {
         redis = try env.parsed("REDIS_URL", default: RedisConfiguration.defaultURL, RedisConfiguration.init(url:))
         redisKeyPrefix = env.string("REDIS_KEY_PREFIX", default: "pcs")
         jwtSecret = try env.secret("JWT_SECRET", minimumLength: 32)
+        cardsAPIURL = try env.httpURL("CARDS_API_URL", default: "http://127.0.0.1:8101")
         maxChannelsPerConnection = try env.int("MAX_CHANNELS_PER_CONNECTION", default: 100, range: 1...10_000)
     }
 }

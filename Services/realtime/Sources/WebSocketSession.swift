@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWebSocket
 import Logging
 import Queue
+import ServiceKit
 import ServiceLifecycle
 import Synchronization
 
@@ -9,10 +10,17 @@ import Synchronization
 /// and writes replies and events in order through a single outbound queue.
 struct WebSocketSession: Sendable {
     let hub: ChannelHub
+    let access: ChannelAccess
     let maxChannels: Int
     let logger: Logger
 
-    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+    /// Who opened the connection: the identity and the token it was proven with.
+    struct Caller: Sendable {
+        let identity: Identity
+        let token: String
+    }
+
+    func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, caller: Caller) async throws {
         let (frames, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(10_000))
         let send: @Sendable (String) -> Bool = { frame in
             if case .enqueued = continuation.yield(frame) { return true }
@@ -33,7 +41,7 @@ struct WebSocketSession: Sendable {
                     _ = send(ServerMessage.reply("error", error: "expected a JSON text frame with an \"op\""))
                     continue
                 }
-                await handle(request, send: send, subscriptions: subscriptions)
+                await handle(request, caller: caller, send: send, subscriptions: subscriptions)
             }
             continuation.finish()
             if Task.isShuttingDownGracefully {
@@ -45,7 +53,7 @@ struct WebSocketSession: Sendable {
         }
     }
 
-    private func handle(_ request: ClientMessage, send: @escaping @Sendable (String) -> Bool,
+    private func handle(_ request: ClientMessage, caller: Caller, send: @escaping @Sendable (String) -> Bool,
                         subscriptions: borrowing Mutex<[String: UUID]>) async {
         switch request.op {
         case "ping":
@@ -61,6 +69,16 @@ struct WebSocketSession: Sendable {
             }
             guard subscriptions.withLock({ $0.count }) < maxChannels else {
                 _ = send(ServerMessage.reply("error", channel: channel, error: "too many subscriptions (at most \(maxChannels))"))
+                return
+            }
+            switch await access.check(channel, identity: caller.identity, token: caller.token) {
+            case .allowed:
+                break
+            case .notFound:
+                _ = send(ServerMessage.reply("error", channel: channel, error: "no such channel"))
+                return
+            case .unavailable:
+                _ = send(ServerMessage.reply("error", channel: channel, error: "could not check access to the channel; try again"))
                 return
             }
             do {

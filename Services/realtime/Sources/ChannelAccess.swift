@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+import Foundation
+import Queue
+import ServiceKit
+import Synchronization
+
+/// Who may read a channel: `health`, any signed-in caller; `run:<id>` and `card:<id>`, only
+/// callers cards-api lets read that run or card (its owner, or an admin). cards-api is asked
+/// with the caller's own token, so the ownership rules live in one place; a yes is
+/// remembered per user and channel for `ttl` (ownership never changes, and a run or card
+/// deleted since has no more events to leak). Anything but a clear answer refuses.
+final class ChannelAccess: Sendable {
+    enum Decision: Equatable, Sendable {
+        case allowed
+        /// Missing, or another user's: the two look the same, as they do in the API.
+        case notFound
+        /// cards-api could not be asked; the caller may retry.
+        case unavailable
+    }
+
+    private struct Grant: Hashable {
+        let userID: UUID
+        let channel: String
+    }
+
+    let cardsAPIURL: String
+    let ttl: Duration
+    let capacity: Int
+    private let grants = Mutex<[Grant: ContinuousClock.Instant]>([:])
+
+    init(cardsAPIURL: String, ttl: Duration = .seconds(300), capacity: Int = 100_000) {
+        self.cardsAPIURL = cardsAPIURL
+        self.ttl = ttl
+        self.capacity = capacity
+    }
+
+    /// `channel` is one `EventChannel.parse` accepted; `token` the caller's access token.
+    func check(_ channel: String, identity: Identity, token: String) async -> Decision {
+        guard let path = Self.resourcePath(of: channel) else { return .allowed }
+        let grant = Grant(userID: identity.userID, channel: channel)
+        let now = ContinuousClock.now
+        if let expires = grants.withLock({ $0[grant] }), expires > now { return .allowed }
+
+        var request = HTTPClientRequest(url: cardsAPIURL + path)
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let status: UInt
+        do {
+            let response = try await ServiceHTTPClient.shared.execute(request, timeout: .seconds(5))
+            status = response.status.code
+            _ = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            return .unavailable
+        }
+        switch status {
+        case 200:
+            grants.withLock { grants in
+                if grants.count >= capacity { grants = grants.filter { $0.value > now } }
+                if grants.count < capacity { grants[grant] = now + ttl }
+            }
+            return .allowed
+        case 403, 404:
+            return .notFound
+        default:
+            // 401 included: realtime itself just accepted the token, so cards-api refusing it
+            // means a different JWT_SECRET (or the token expired in between); say try again.
+            return .unavailable
+        }
+    }
+
+    /// The cards-api resource behind a channel; nil for channels open to every caller.
+    static func resourcePath(of channel: String) -> String? {
+        if channel.hasPrefix("run:") { return "/api/v1/runs/" + channel.dropFirst(4) }
+        if channel.hasPrefix("card:") { return "/api/v1/cards/" + channel.dropFirst(5) }
+        return nil
+    }
+}
