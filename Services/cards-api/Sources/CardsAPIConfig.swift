@@ -7,7 +7,8 @@ import Storage
 public struct CardsAPIConfig: Sendable {
     public var server: ServerConfig
     public var database: PostgresClient.Configuration
-    /// The same database, for the one session that LISTENs for card changes.
+    /// The database again, for the one session that LISTENs for card changes
+    /// (`DATABASE_LISTEN_URL`, by default `DATABASE_URL`).
     public var databaseSession: PostgresConnection.Configuration
     /// What each instance keeps of cards and list pages (see `CardCache`).
     public var cardCache: CardCacheLimits
@@ -29,7 +30,9 @@ public struct CardsAPIConfig: Sendable {
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8101)
         database = try env.parsed("DATABASE_URL", DatabaseURL.configuration)
-        databaseSession = try env.parsed("DATABASE_URL") {
+        // LISTEN needs a real session: behind a transaction-pooling proxy (PgBouncer in
+        // transaction mode) notifications would go astray, so it may point elsewhere.
+        databaseSession = try env.parsed("DATABASE_LISTEN_URL", default: env.optional("DATABASE_URL")) {
             try DatabaseURL.connectionConfiguration(from: $0, applicationName: CardChangeFeed.applicationName)
         }
         cardCache = CardCacheLimits(
