@@ -9,7 +9,7 @@ import Testing
 /// LISTEN session is gone.
 @Suite struct CardCacheAPITests {
     /// Polls `condition` until it holds or `timeout` passes; true when it held.
-    func eventually(within timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async throws -> Bool {
+    func eventually(within timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await condition() { return true }
