@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import Foundation
 import Queue
 import ServiceKit
-import Synchronization
 
 /// Who may read a channel: `health`, any signed-in caller; `run:<id>` and `card:<id>`, only
 /// callers cards-api lets read that run or card (its owner, or an admin). cards-api is asked
@@ -18,28 +17,24 @@ final class ChannelAccess: Sendable {
         case unavailable
     }
 
-    private struct Grant: Hashable {
+    private struct Grant: Hashable, Sendable {
         let userID: UUID
         let channel: String
     }
 
     let cardsAPIURL: String
-    let ttl: Duration
-    let capacity: Int
-    private let grants = Mutex<[Grant: ContinuousClock.Instant]>([:])
+    private let grants: ExpiringCache<Grant, Bool>
 
     init(cardsAPIURL: String, ttl: Duration = .seconds(300), capacity: Int = 100_000) {
         self.cardsAPIURL = cardsAPIURL
-        self.ttl = ttl
-        self.capacity = capacity
+        self.grants = ExpiringCache(ttl: ttl, capacity: capacity)
     }
 
     /// `channel` is one `EventChannel.parse` accepted; `token` the caller's access token.
     func check(_ channel: String, identity: Identity, token: String) async -> Decision {
         guard let path = Self.resourcePath(of: channel) else { return .allowed }
         let grant = Grant(userID: identity.userID, channel: channel)
-        let now = ContinuousClock.now
-        if let expires = grants.withLock({ $0[grant] }), expires > now { return .allowed }
+        if grants.value(for: grant) != nil { return .allowed }
 
         var request = HTTPClientRequest(url: cardsAPIURL + path)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -53,10 +48,7 @@ final class ChannelAccess: Sendable {
         }
         switch status {
         case 200:
-            grants.withLock { grants in
-                if grants.count >= capacity { grants = grants.filter { $0.value > now } }
-                if grants.count < capacity { grants[grant] = now + ttl }
-            }
+            grants.insert(true, for: grant)
             return .allowed
         case 403, 404:
             return .notFound
