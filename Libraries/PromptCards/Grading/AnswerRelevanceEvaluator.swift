@@ -27,13 +27,11 @@ public struct AnswerRelevanceEvaluator: ModelGradedEvaluator {
         let embeddingModel = GraderProvider.model(for: .embedding, assertion: assertion, context: context)
         let messages = GradingPrompts.relevanceQuestions(answer: output)
         let answer: String
-        do {
-            answer = try await grader.complete(messages: messages, model: textModel, format: .text)
-        } catch {
-            return .failedCheck("\(assertion.type): the grader model failed: \(error)",
-                                metadata: GradingPrompts.metadata(messages, model: textModel, response: nil))
+        var metadata: [String: JSONValue]
+        switch await GraderReply.ask(grader, messages, model: textModel, format: .text, for: assertion) {
+        case .failed(let verdict): return verdict
+        case .answered(let text, let graded): (answer, metadata) = (text, graded)
         }
-        var metadata = GradingPrompts.metadata(messages, model: textModel, response: answer)
         let questions = GraderAnswer.questions(answer, limit: GradingPrompts.relevanceQuestionCount)
         guard !questions.isEmpty else {
             return .failedCheck("\(assertion.type): the grader wrote no questions (it answered \(quoted(answer, limit: 160)))",

@@ -51,17 +51,14 @@ public struct FactualityEvaluator: ModelGradedEvaluator {
         let model = GraderProvider.model(for: .text, assertion: assertion, context: context)
         let messages = GradingPrompts.factuality(question: context.prompt, expert: reference, submission: output)
         let answer: String
-        do {
-            answer = try await grader.complete(messages: messages, model: model, format: .json)
-        } catch {
-            return .failedCheck("\(assertion.type): the grader model failed: \(error)",
-                                metadata: GradingPrompts.metadata(messages, model: model, response: nil))
+        var metadata: [String: JSONValue]
+        switch await GraderReply.ask(grader, messages, model: model, format: .json, for: assertion) {
+        case .failed(let verdict): return verdict
+        case .answered(let text, let graded): (answer, metadata) = (text, graded)
         }
-        var metadata = GradingPrompts.metadata(messages, model: model, response: answer)
         switch GraderAnswer.factuality(answer) {
         case .failure(let malformed):
-            return .failedCheck("\(assertion.type): the grader's answer cannot be used: \(malformed.reason) (it answered \(quoted(answer, limit: 160)))",
-                                metadata: metadata)
+            return GraderReply.unusable(answer, reason: malformed.reason, metadata: metadata, for: assertion)
         case .success(let (category, reason)):
             metadata["category"] = .string(String(category))
             let score = score(category, assertion: assertion)

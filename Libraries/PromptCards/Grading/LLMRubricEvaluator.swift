@@ -32,17 +32,14 @@ public struct LLMRubricEvaluator: ModelGradedEvaluator {
         let model = GraderProvider.model(for: .text, assertion: assertion, context: context)
         let messages = GradingPrompts.rubric(output: output, rubric: rubric)
         let answer: String
-        do {
-            answer = try await grader.complete(messages: messages, model: model, format: .json)
-        } catch {
-            return .failedCheck("\(assertion.type): the grader model failed: \(error)",
-                                metadata: GradingPrompts.metadata(messages, model: model, response: nil))
+        let metadata: [String: JSONValue]
+        switch await GraderReply.ask(grader, messages, model: model, format: .json, for: assertion) {
+        case .failed(let verdict): return verdict
+        case .answered(let text, let graded): (answer, metadata) = (text, graded)
         }
-        let metadata = GradingPrompts.metadata(messages, model: model, response: answer)
         switch GraderAnswer.rubric(answer) {
         case .failure(let malformed):
-            return .failedCheck("\(assertion.type): the grader's answer cannot be used: \(malformed.reason) (it answered \(quoted(answer, limit: 160)))",
-                                metadata: metadata)
+            return GraderReply.unusable(answer, reason: malformed.reason, metadata: metadata, for: assertion)
         case .success(let verdict):
             var pass = verdict.pass
             var detail = "the grader \(verdict.pass ? "passed" : "failed") it with score \(formatted(verdict.score))"
