@@ -53,12 +53,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
     ],
     targets: [
+        // Named budgets on every input (size, count, nesting, work, time, quota), one catalog. Pure.
+        .target(name: "Budgets", path: "Libraries/Budgets", swiftSettings: strict),
         // Pure domain: templates, assertions. No I/O.
         // JSON values and a strict parser, shared by the assertion engine and the schema validator.
         .target(name: "JSONCore", path: "Libraries/JSONCore", swiftSettings: strict),
         // JSON Schema (draft 2020-12 and draft-07) validation. Pure.
-        .target(name: "JSONSchema", dependencies: ["JSONCore"], path: "Libraries/JSONSchema", swiftSettings: strict),
-        .target(name: "PromptCards", dependencies: ["JSONCore", "JSONSchema"], path: "Libraries/PromptCards", swiftSettings: strict),
+        .target(name: "JSONSchema", dependencies: ["Budgets", "JSONCore"], path: "Libraries/JSONSchema", swiftSettings: strict),
+        .target(name: "PromptCards", dependencies: ["Budgets", "JSONCore", "JSONSchema"], path: "Libraries/PromptCards", swiftSettings: strict),
         // The ModelGrader over llm-proxy, for the services that grade (queue-worker, cards-api).
         .target(name: "ModelGrading", dependencies: ["PromptCards", httpClient], path: "Libraries/ModelGrading", swiftSettings: strict),
         // bench/assertions.sh: assertions per second on one core (PromptCards only, so its release build is quick).
@@ -70,7 +72,7 @@ let package = Package(
         .target(
             name: "ServiceKit",
             dependencies: [
-                hummingbird, logging, jwt, lifecycle, httpClient,
+                "Budgets", hummingbird, logging, jwt, lifecycle, httpClient,
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
@@ -78,7 +80,7 @@ let package = Package(
         // Job and event protocol over Redis Streams and pub/sub.
         .target(name: "Queue", dependencies: ["RedisClient", "PromptCards", logging, lifecycle], path: "Libraries/Queue", swiftSettings: strict),
         // promptfoo configs in and out (YAML or JSON). Pure.
-        .target(name: "Promptfoo", dependencies: ["PromptCards", yams], path: "Libraries/Promptfoo", swiftSettings: strict),
+        .target(name: "Promptfoo", dependencies: ["Budgets", "PromptCards", yams], path: "Libraries/Promptfoo", swiftSettings: strict),
         // Postgres pool, migrations, repositories.
         .target(name: "Storage", dependencies: ["PromptCards", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
     ]

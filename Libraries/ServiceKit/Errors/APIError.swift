@@ -1,3 +1,4 @@
+import Budgets
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,13 +10,17 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public var detail: String
     public var fieldErrors: [ProblemDetails.FieldError]
     public var headers: HTTPFields
+    /// Set when the error is a budget gone over (see `APIError(_: BudgetExceeded)`).
+    public var limit: ProblemDetails.Limit?
 
     public init(_ status: HTTPResponse.Status, _ detail: String,
-                fieldErrors: [ProblemDetails.FieldError] = [], headers: HTTPFields = [:]) {
+                fieldErrors: [ProblemDetails.FieldError] = [], headers: HTTPFields = [:],
+                limit: ProblemDetails.Limit? = nil) {
         self.status = status
         self.detail = detail
         self.fieldErrors = fieldErrors
         self.headers = headers
+        self.limit = limit
     }
 
     public var description: String { "\(status.code) \(detail)" }
@@ -45,4 +50,20 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     public static func unavailable(_ detail: String) -> APIError { APIError(.serviceUnavailable, detail) }
 
     public static func badGateway(_ detail: String) -> APIError { APIError(.badGateway, detail) }
+
+    /// The 4xx for going over a budget: 413 for a size, 400 for a count or nesting, 422 for
+    /// work or time, 429 for a quota; the problem names the limit (`limit`) and, when the excess
+    /// is in one field, lists it under `errors`.
+    public init(_ exceeded: BudgetExceeded, headers: HTTPFields = [:]) {
+        let status: HTTPResponse.Status = switch exceeded.budget.kind {
+        case .size: .contentTooLarge
+        case .count, .nesting: .badRequest
+        case .work, .time: .unprocessableContent
+        case .quota: .tooManyRequests
+        }
+        let budget = exceeded.budget
+        self.init(status, exceeded.reason,
+                  fieldErrors: exceeded.field.map { [ProblemDetails.FieldError(field: $0, reason: exceeded.reason)] } ?? [],
+                  headers: headers, limit: ProblemDetails.Limit(name: budget.name, max: budget.limit, unit: budget.unit))
+    }
 }

@@ -12,6 +12,20 @@ public struct ProblemDetails: Codable, Sendable, Equatable {
         }
     }
 
+    /// The budget a request went over (`BudgetExceeded`): its name (the environment variable
+    /// that sets it), the limit in force and what the limit counts.
+    public struct Limit: Codable, Sendable, Equatable {
+        public var name: String
+        public var max: Int
+        public var unit: String
+
+        public init(name: String, max: Int, unit: String) {
+            self.name = name
+            self.max = max
+            self.unit = unit
+        }
+    }
+
     public var type: String
     public var title: String
     public var status: Int
@@ -19,9 +33,10 @@ public struct ProblemDetails: Codable, Sendable, Equatable {
     public var instance: String?
     public var requestID: String?
     public var errors: [FieldError]?
+    public var limit: Limit?
 
     public init(type: String = "about:blank", title: String, status: Int, detail: String? = nil,
-                instance: String? = nil, requestID: String? = nil, errors: [FieldError]? = nil) {
+                instance: String? = nil, requestID: String? = nil, errors: [FieldError]? = nil, limit: Limit? = nil) {
         self.type = type
         self.title = title
         self.status = status
@@ -29,12 +44,15 @@ public struct ProblemDetails: Codable, Sendable, Equatable {
         self.instance = instance
         self.requestID = requestID
         self.errors = errors
+        self.limit = limit
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, title, status, detail, instance, errors
+        case type, title, status, detail, instance, errors, limit
         case requestID = "request_id"
     }
 
     public static let mediaType = "application/problem+json"
+    /// The `type` of every over-budget problem.
+    public static let limitExceededType = "urn:pcs:problem:limit-exceeded"
 }

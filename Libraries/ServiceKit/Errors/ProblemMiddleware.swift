@@ -1,3 +1,4 @@
+import Budgets
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -22,7 +23,10 @@ public struct ProblemMiddleware<Context: IdentifiedRequestContext>: RouterMiddle
         switch error {
         case let error as APIError:
             return ProblemResponse.make(status: error.status, detail: error.detail, fieldErrors: error.fieldErrors,
-                                        instance: instance, requestID: context.requestID, headers: error.headers)
+                                        instance: instance, requestID: context.requestID, headers: error.headers,
+                                        limit: error.limit)
+        case let error as BudgetExceeded:
+            return response(for: APIError(error), request: request, context: context)
         case let error as HTTPError:
             var detail = error.body
             if error.status == .notFound, detail == nil { detail = "No route for \(request.method) \(instance)" }

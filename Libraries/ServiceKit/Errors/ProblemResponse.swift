@@ -7,12 +7,13 @@ import NIOCore
 public enum ProblemResponse {
     public static func make(
         status: HTTPResponse.Status, detail: String?, fieldErrors: [ProblemDetails.FieldError] = [],
-        instance: String?, requestID: String?, headers extra: HTTPFields = [:]
+        instance: String?, requestID: String?, headers extra: HTTPFields = [:], limit: ProblemDetails.Limit? = nil
     ) -> Response {
         let problem = ProblemDetails(
-            title: status.reasonPhrase.isEmpty ? "Error" : status.reasonPhrase,
+            type: limit == nil ? "about:blank" : ProblemDetails.limitExceededType,
+            title: limit == nil ? (status.reasonPhrase.isEmpty ? "Error" : status.reasonPhrase) : "Limit exceeded",
             status: status.code, detail: detail, instance: instance, requestID: requestID,
-            errors: fieldErrors.isEmpty ? nil : fieldErrors)
+            errors: fieldErrors.isEmpty ? nil : fieldErrors, limit: limit)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(problem)) ?? Data("{\"title\":\"Error\",\"status\":\(status.code)}".utf8)

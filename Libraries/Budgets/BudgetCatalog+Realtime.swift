@@ -1,0 +1,3 @@
+extension BudgetCatalog {
+    static var realtime: [BudgetDefinition] { [] }
+}
