@@ -24,7 +24,7 @@ func daemon(_ executable: String, library: String, dependencies: [Target.Depende
     ]
 }
 
-let serviceBase: [Target.Dependency] = ["ServiceKit", hummingbird, logging]
+let serviceBase: [Target.Dependency] = ["Budgets", "ServiceKit", hummingbird, logging]
 
 let package = Package(
     name: "prompt-card-system",
@@ -82,7 +82,7 @@ let package = Package(
         // promptfoo configs in and out (YAML or JSON). Pure.
         .target(name: "Promptfoo", dependencies: ["Budgets", "PromptCards", yams], path: "Libraries/Promptfoo", swiftSettings: strict),
         // Postgres pool, migrations, repositories.
-        .target(name: "Storage", dependencies: ["PromptCards", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
+        .target(name: "Storage", dependencies: ["Budgets", "PromptCards", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
     ]
     + daemon("gateway", library: "GatewayService", dependencies: serviceBase + [
         "RedisClient", httpClient, .product(name: "Crypto", package: "swift-crypto"),
@@ -106,19 +106,24 @@ let package = Package(
         .testTarget(name: "PromptCardsTests", dependencies: ["PromptCards"], swiftSettings: strict),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: strict),
+        .testTarget(name: "ServiceKitTests", dependencies: ["Budgets", "ServiceKit", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: strict),
         .testTarget(name: "LLMProxyTests", dependencies: [
             "LLMProxyService", "ServiceKit", "TestSupport", "ModelGrading", "PromptCards", logging,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
         .testTarget(name: "CardsAPITests", dependencies: [
-            "CardsAPIService", "ServiceKit", "Storage", "TestSupport", "JSONSchema", "PromptCards", logging, postgres,
+            "CardsAPIService", "ServiceKit", "Storage", "TestSupport", "JSONSchema", "PromptCards", "Queue", "RedisClient",
+            logging, postgres,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
         .testTarget(name: "RealtimeTests", dependencies: ["RealtimeService", "ServiceKit", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PromptfooTests", dependencies: ["Promptfoo", "PromptCards", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "QueueWorkerTests", dependencies: [
+            "QueueWorkerService", "Queue", "Storage", "PromptCards", "Budgets", "RedisClient", "ServiceKit", "TestSupport",
+            hummingbird, logging, postgres,
+        ], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Budgets", "Storage", "TestSupport"], swiftSettings: strict),
         // Dockerfiles, Kubernetes manifests and compose checked against the real daemons;
         // backup/restore exercised on real Postgres and Redis.
         .testTarget(name: "DeploymentTests", dependencies: [

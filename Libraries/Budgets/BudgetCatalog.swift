@@ -3,7 +3,7 @@
 /// `BudgetCatalog+Area.swift`; add a new area's list to `all`.
 public enum BudgetCatalog {
     public static var all: [BudgetDefinition] {
-        templates + assertions + imports + runs + jobs + accounts + gateway + realtime
+        templates + assertions + imports + runs + jobs + lists + gateway + realtime
     }
 
     /// The definition named `name`, if any.

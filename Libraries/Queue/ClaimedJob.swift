@@ -7,6 +7,8 @@ public struct ClaimedJob: Sendable, Equatable {
     public let envelope: Result<JobEnvelope, QueueError>
     /// How many times the group has delivered this entry (1 on first delivery).
     public let deliveries: Int
+    /// How many earlier deliveries ended with the worker gone silent (a reclaimed job's).
+    public var stalls: Int { deliveries - 1 }
 
     public init(streamID: String, envelope: Result<JobEnvelope, QueueError>, deliveries: Int = 1) {
         self.streamID = streamID

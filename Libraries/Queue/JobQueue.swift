@@ -69,13 +69,27 @@ public struct JobQueue: Sendable {
     }
 
     /// Takes over jobs that another consumer has held for longer than `minIdle` without
-    /// acknowledging them — that consumer is presumed dead.
+    /// acknowledging them — that consumer is presumed dead. Each comes with its real delivery
+    /// count (this takeover included), so the caller can end a job that keeps killing its
+    /// workers (`stalls`). Only one consumer wins a given job: `XCLAIM` with the same
+    /// `minIdle` refuses one that another consumer took over meanwhile.
     public func reclaimStalled(consumer: String, minIdle: Duration, count: Int = 50) async throws -> [ClaimedJob] {
-        let reply = try await redis.send([
-            "XAUTOCLAIM", stream, group, consumer, String(minIdle.milliseconds), "0-0", "COUNT", String(count),
-        ])
-        guard let parts = reply.array, parts.count >= 2 else { throw QueueError.unexpectedReply("XAUTOCLAIM") }
-        return try StreamEntries.parse(parts[1]).map { Self.claimed(id: $0.id, fields: $0.fields, deliveries: 2) }
+        let idle = String(minIdle.milliseconds)
+        let pending = try await redis.send(["XPENDING", stream, group, "IDLE", idle, "-", "+", String(count)])
+        guard let rows = pending.array else { throw QueueError.unexpectedReply("XPENDING") }
+        var deliveries: [String: Int] = [:]
+        for row in rows {
+            guard let fields = row.array, fields.count == 4, let id = fields[0].string, let count = fields[3].int else {
+                throw QueueError.unexpectedReply("XPENDING entry")
+            }
+            deliveries[id] = count
+        }
+        guard !deliveries.isEmpty else { return [] }
+        let ids = deliveries.keys.sorted()
+        let claimed = try await redis.send(["XCLAIM", stream, group, consumer, idle] + ids)
+        return try StreamEntries.parse(claimed).map {
+            Self.claimed(id: $0.id, fields: $0.fields, deliveries: (deliveries[$0.id] ?? 1) + 1)
+        }
     }
 
     /// Resets the idle time of a job still being worked on, so it is not reclaimed.

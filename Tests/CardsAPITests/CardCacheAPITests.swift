@@ -116,10 +116,10 @@ import Testing
     }
 
     @Test func ownershipHoldsOnCachedReads() async throws {
-        try await CardsAPIHarness.with(adminEmails: "boss@example.com") { api in
+        try await CardsAPIHarness.with(admin: "boss@example.com") { api in
             let (owner, _) = try await api.account()
             let (stranger, _) = try await api.account()
-            let (admin, _) = try await api.account("boss@example.com")
+            let (admin, _) = try await api.login("boss@example.com")
             let card = try await cachedCard(api, owner)
             #expect(try await api.send(.get, "/api/v1/cards/\(card)", token: stranger).status == .notFound)
             #expect(try await api.send(.get, "/api/v1/cards?limit=5", token: stranger).items.isEmpty)

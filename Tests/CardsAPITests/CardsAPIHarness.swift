@@ -7,6 +7,7 @@ import Logging
 import NIOCore
 import PostgresNIO
 import PromptCards
+import Queue
 import ServiceKit
 import TestSupport
 import Testing
@@ -28,13 +29,28 @@ struct CardsAPIHarness: Sendable {
     static let secret = String(repeating: "k", count: 48)
     let client: any TestClientProtocol
     let database: PostgresClient
+    /// This instance's Redis keys (its own prefix).
+    let keys: RedisKeys
     /// The served API document; every response is checked against it.
     var contract: APIContract?
 
-    static func with(adminEmails: String = "", _ body: @Sendable (CardsAPIHarness) async throws -> Void) async throws {
+    /// The password `account` registers with, and the bootstrap admin's.
+    static let password = "long enough"
+
+    /// - Parameters:
+    ///   - admin: started as the bootstrap admin (`ADMIN_EMAIL`, password `password`); sign in with `login`.
+    ///   - environment: more variables for cards-api (budgets, say).
+    static func with(admin: String? = nil, environment: [String: String] = [:],
+                     _ body: @Sendable (CardsAPIHarness) async throws -> Void) async throws {
         try await TestDatabase.with { database, url in
-            try await instance(url: url, database: database, adminEmails: adminEmails, body)
+            try await instance(url: url, database: database, admin: admin, environment: environment, body)
         }
+    }
+
+    /// Runs `body` with a fresh database on which `instance` starts cards-api (any number of
+    /// times, one after another: a restart with other settings).
+    static func onOneDatabase(_ body: @Sendable (_ url: String, _ database: PostgresClient) async throws -> Void) async throws {
+        try await TestDatabase.with { database, url in try await body(url, database) }
     }
 
     /// Two cards-api instances on one database, as behind a load balancer.
@@ -46,18 +62,29 @@ struct CardsAPIHarness: Sendable {
         }
     }
 
-    private static func instance(url: String, database: PostgresClient, adminEmails: String = "",
-                                 _ body: @Sendable (CardsAPIHarness) async throws -> Void) async throws {
+    /// cards-api on the database at `url`; `admin` is its bootstrap admin (password `password`).
+    static func instance(url: String, database: PostgresClient, admin: String? = nil, environment: [String: String] = [:],
+                         _ body: @Sendable (CardsAPIHarness) async throws -> Void) async throws {
+        var environment = environment
+        var passwordFile: URL?
+        if let admin {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("admin-\(UUID().uuidString)")
+            try Data("\(password)\n".utf8).write(to: file)
+            passwordFile = file
+            environment["ADMIN_EMAIL"] = admin
+            environment["ADMIN_PASSWORD_FILE"] = file.path
+        }
+        defer { if let passwordFile { try? FileManager.default.removeItem(at: passwordFile) } }
+        let keys = RedisKeys(prefix: TestEnvironment.uniquePrefix("api"))
         let env = EnvironmentReader([
             "DATABASE_URL": url, "REDIS_URL": try TestEnvironment.redisURL(), "JWT_SECRET": secret,
-            "REDIS_KEY_PREFIX": TestEnvironment.uniquePrefix("api"), "BCRYPT_COST": "4", "PORT": "0",
-            "ADMIN_EMAILS": adminEmails,
-        ])
+            "REDIS_KEY_PREFIX": keys.prefix, "BCRYPT_COST": "4", "PORT": "0",
+        ].merging(environment) { _, new in new })
         var logger = Logger(label: "cards-api-test")
         logger.logLevel = .warning
         let app = try await buildCardsAPI(config: CardsAPIConfig(env), logger: logger)
         try await app.test(.router) { client in
-            var harness = CardsAPIHarness(client: client, database: database)
+            var harness = CardsAPIHarness(client: client, database: database, keys: keys)
             let document = try await harness.send(.get, "/api/v1/openapi.json")
             harness.contract = APIContract(document: try JSONValue(parsing: document.text))
             try await body(harness)
@@ -88,9 +115,15 @@ struct CardsAPIHarness: Sendable {
 
     /// Registers and logs in; returns the access and refresh tokens.
     func account(_ email: String = "user-\(UUID().uuidString.prefix(8))@example.com") async throws -> (access: String, refresh: String) {
-        let registered = try await send(.post, "/api/v1/auth/register", json: ["email": email, "password": "long enough"])
+        let registered = try await send(.post, "/api/v1/auth/register", json: ["email": email, "password": Self.password])
         #expect(registered.status == .created, "\(registered.text)")
-        let login = try await send(.post, "/api/v1/auth/login", json: ["email": email, "password": "long enough"])
+        return try await login(email)
+    }
+
+    /// Logs in an existing account (the bootstrap admin, say) with `password`.
+    func login(_ email: String, password: String = CardsAPIHarness.password) async throws -> (access: String, refresh: String) {
+        let login = try await send(.post, "/api/v1/auth/login", json: ["email": email, "password": password])
+        #expect(login.status == .ok, "\(login.text)")
         return (try #require(login.object["access_token"] as? String), try #require(login.object["refresh_token"] as? String))
     }
 

@@ -6,10 +6,10 @@ import Testing
 /// Every owned resource route × every kind of caller.
 @Suite struct OwnershipTests {
     @Test func eachRouteRefusesStrangersAndForgeriesAndServesOwnersAndAdmins() async throws {
-        try await CardsAPIHarness.with(adminEmails: "root@example.com") { api in
+        try await CardsAPIHarness.with(admin: "root@example.com") { api in
             let (owner, _) = try await api.account()
             let (stranger, _) = try await api.account()
-            let (admin, _) = try await api.account("root@example.com")
+            let (admin, _) = try await api.login("root@example.com")
             let card = try await api.card(owner)
             let test = try await api.testCase(owner, card: card)
             let run = try #require(try await api.send(.post, "/api/v1/cards/\(card)/runs", token: owner, json: [:]).object["id"] as? String)

@@ -5,11 +5,12 @@ import Testing
 /// deployment files set that is not in the table would be silently ignored (a typo such
 /// as OLLAMA_URL), so every name they give a daemon must be in it.
 @Suite struct ConfigurationNamesTests {
-    /// The variable names of README's "Configuration" table (first column, in backticks).
+    /// The variable names of README's "Configuration" table and of docs/LIMITS.md's budgets
+    /// (first column, in backticks).
     static func documentedNames() throws -> Set<String> {
-        let readme = try Repository.read("README.md")
+        let tables = try Repository.read("README.md") + "\n" + Repository.read("docs/LIMITS.md")
         var names: Set<String> = []
-        for line in readme.split(separator: "\n") where line.hasPrefix("| `") {
+        for line in tables.split(separator: "\n") where line.hasPrefix("| `") {
             let firstColumn = line.dropFirst(2).prefix { $0 != "|" }
             names.formUnion(firstColumn.matches(of: /`([A-Z][A-Z0-9_]*)`/).map { String($0.output.1) })
         }

@@ -23,6 +23,8 @@ struct SuiteProcesses: Sendable {
             "LOCAL_LLM_URL": try TestEnvironment.llmURL(), "JWT_SECRET": secret,
             "REDIS_KEY_PREFIX": TestEnvironment.uniquePrefix("e2e"), "LOG_LEVEL": "info",
             "PROBE_INTERVAL_MS": "500",
+            // Requests that wait on the one real LLM may queue for minutes on a loaded machine.
+            "UPSTREAM_TIMEOUT_SECONDS": "600", "LLM_TIMEOUT_SECONDS": "600",
         ]
         for (name, port) in ports { environment[name] = String(port) }
         let suite = SuiteProcesses(runDirectory: runDirectory, nginxURL: "http://127.0.0.1:\(ports["NGINX_PORT"]!)",

@@ -18,36 +18,35 @@ import Testing
     }
 
     @Test func theLocalModelAnswersInOpenAIFormat() async throws {
-        let app = try await proxy(["LOCAL_LLM_URL": try TestEnvironment.llmURL()])
+        let app = try await proxy(["LOCAL_LLM_URL": try TestEnvironment.llmURL(), "UPSTREAM_TIMEOUT_SECONDS": "600"])
         try await app.test(.live) { client in
-            try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: Self.chat)) { response in
-                #expect(response.status == .ok)
-                let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
-                let choices = try #require(object["choices"] as? [[String: Any]])
-                let content = (choices.first?["message"] as? [String: Any])?["content"] as? String ?? ""
-                #expect(!content.isEmpty)
-                #expect(((object["usage"] as? [String: Any])?["completion_tokens"] as? Int ?? 0) > 0)
-                #expect(response.headers[HTTPField.Name("X-Upstream-Provider")!] == "local")
-            }
-            try await client.execute(uri: "/v1/models", method: .get) { response in
-                #expect(String(buffer: response.body).contains("\"smollm2\""))
-            }
+            let port = try #require(client.port)
+            let response = try await PatientHTTP.execute(port: port, "/v1/chat/completions", method: .POST, json: Self.chat)
+            #expect(response.status == .ok)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
+            let choices = try #require(object["choices"] as? [[String: Any]])
+            let content = (choices.first?["message"] as? [String: Any])?["content"] as? String ?? ""
+            #expect(!content.isEmpty)
+            #expect(((object["usage"] as? [String: Any])?["completion_tokens"] as? Int ?? 0) > 0)
+            #expect(response.headers.first(name: "X-Upstream-Provider") == "local")
+            let models = try await PatientHTTP.execute(port: port, "/v1/models")
+            #expect(models.text.contains("\"smollm2\""))
         }
     }
 
     @Test func theLocalModelStreamsServerSentEvents() async throws {
-        let app = try await proxy(["LOCAL_LLM_URL": try TestEnvironment.llmURL()])
+        let app = try await proxy(["LOCAL_LLM_URL": try TestEnvironment.llmURL(), "UPSTREAM_TIMEOUT_SECONDS": "600"])
         let body = Self.chat.replacingOccurrences(of: "\"max_tokens\":16", with: "\"max_tokens\":16,\"stream\":true")
         try await app.test(.live) { client in
-            try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: body)) { response in
-                #expect(response.status == .ok)
-                #expect(response.headers[.contentType]?.hasPrefix("text/event-stream") == true)
-                let text = String(buffer: response.body)
-                let events = text.components(separatedBy: "\n\n").filter { $0.hasPrefix("data: ") }
-                #expect(events.count > 2)
-                #expect(events.last == "data: [DONE]")
-                #expect(text.contains("chat.completion.chunk"))
-            }
+            let response = try await PatientHTTP.execute(port: try #require(client.port), "/v1/chat/completions",
+                                                         method: .POST, json: body)
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: "content-type")?.hasPrefix("text/event-stream") == true)
+            let text = response.text
+            let events = text.components(separatedBy: "\n\n").filter { $0.hasPrefix("data: ") }
+            #expect(events.count > 2)
+            #expect(events.last == "data: [DONE]")
+            #expect(text.contains("chat.completion.chunk"))
         }
     }
 

@@ -15,10 +15,11 @@ import Testing
 /// answers parsed into a verdict or refused with a reason — not the judgement.
 @Suite(.serialized) struct ModelGraderTests {
     func withGrader(maxTokens: Int = 256, _ body: @escaping @Sendable (LLMProxyGrader) async throws -> Void) async throws {
-        let env = ["LOCAL_LLM_URL": try TestEnvironment.llmURL(), "PORT": "0", "HOST": "127.0.0.1"]
+        let env = ["LOCAL_LLM_URL": try TestEnvironment.llmURL(), "PORT": "0", "HOST": "127.0.0.1",
+                   "UPSTREAM_TIMEOUT_SECONDS": "600"]
         let app = try await buildLLMProxy(config: LLMProxyConfig(EnvironmentReader(env)), logger: Logger(label: "test"))
         try await app.test(.live) { client in
-            try await body(LLMProxyGrader(baseURL: "http://127.0.0.1:\(client.port!)", timeout: .seconds(120), maxTokens: maxTokens))
+            try await body(LLMProxyGrader(baseURL: "http://127.0.0.1:\(client.port!)", timeout: PatientHTTP.patience, maxTokens: maxTokens))
         }
     }
 

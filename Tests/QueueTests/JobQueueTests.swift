@@ -46,19 +46,46 @@ import Testing
         #expect(try await queue.depth().pending == 0)
     }
 
+    @Test func eachReclaimCountsOneMoreStallAndHeartbeatsCountNone() async throws {
+        let (queue, redis, _) = try makeQueue()
+        defer { Task { await redis.shutdown() } }
+        try await queue.ensureGroup()
+        try await queue.enqueue(JobEnvelope(id: "poison", type: "test", payload: "{}"))
+        var job = try #require(try await queue.claim(consumer: "w0", block: .milliseconds(500)).first)
+        #expect(job.deliveries == 1 && job.stalls == 0)
+        try await queue.extendLease(job, consumer: "w0")
+        // Every worker that takes it over dies too: each takeover is one more stall.
+        for stall in 1...3 {
+            try await Task.sleep(for: .milliseconds(60))
+            let reclaimed = try await queue.reclaimStalled(consumer: "w\(stall)", minIdle: .milliseconds(50))
+            job = try #require(reclaimed.first, "stall \(stall)")
+            #expect(reclaimed.count == 1)
+            #expect(job.stalls == stall, "the heartbeat above did not count as a delivery")
+            #expect(try job.envelope.get().id == "poison")
+        }
+        // Two rescuers at once: only one wins the job. (The second's XCLAIM would have to come
+        // 3 s after the first's to find it stalled again: far beyond scheduling noise.)
+        try await Task.sleep(for: .milliseconds(3100))
+        async let first = queue.reclaimStalled(consumer: "r1", minIdle: .seconds(3))
+        async let second = queue.reclaimStalled(consumer: "r2", minIdle: .seconds(3))
+        let (a, b) = try await (first, second)
+        #expect(a.count + b.count == 1)
+    }
+
     @Test func aHeartbeatKeepsAJobFromBeingReclaimed() async throws {
         let (queue, redis, _) = try makeQueue()
         defer { Task { await redis.shutdown() } }
         try await queue.ensureGroup()
         try await queue.enqueue(JobEnvelope(type: "test", payload: "{}"))
         let job = try #require(try await queue.claim(consumer: "busy", block: .milliseconds(500)).first)
-        try await Task.sleep(for: .milliseconds(700))
+        try await Task.sleep(for: .milliseconds(2800))
         try await queue.extendLease(job, consumer: "busy")
-        // Idle 700 ms without the heartbeat; with it, far less than 600 ms (a loaded machine
-        // would need over half a second between two Redis calls to flake this).
-        #expect(try await queue.reclaimStalled(consumer: "thief", minIdle: .milliseconds(600)).isEmpty)
-        try await Task.sleep(for: .milliseconds(700))
-        #expect(try await queue.reclaimStalled(consumer: "thief", minIdle: .milliseconds(600)).count == 1, "without heartbeats it is reclaimed")
+        // Idle 2.8 s without the heartbeat; with it, far less than 2.4 s (a loaded machine
+        // would need over two seconds between two Redis calls to flake this).
+        #expect(try await queue.reclaimStalled(consumer: "thief", minIdle: .milliseconds(2400)).isEmpty)
+        try await Task.sleep(for: .milliseconds(2800))
+        #expect(try await queue.reclaimStalled(consumer: "thief", minIdle: .milliseconds(2400)).count == 1,
+                "without heartbeats it is reclaimed")
     }
 
     @Test func failedJobsRetryWithBackoffThenDeadLetter() async throws {

@@ -131,7 +131,10 @@ struct PubSubTests {
             try await Task.sleep(for: .milliseconds(200))
             waiting.cancel()
             let (outcome, seconds) = await measure { await waiting.result }
-            #expect(seconds < 0.5)
+            // Redis stays down, so a subscribe that ignored cancellation would never return; the
+            // bound only has to be finite and far above scheduling noise on a loaded 2-core
+            // machine (0.52 s was seen with a build running beside the tests).
+            #expect(seconds < 5)
             #expect(throws: CancellationError.self) { try outcome.get() }
             await subscriber.close()
         }

@@ -1,3 +1,4 @@
+import Budgets
 import Foundation
 import Logging
 import PostgresNIO
@@ -73,8 +74,23 @@ func withMigratedDatabase<T: Sendable>(_ body: @Sendable (PostgresClient) async 
             let card = try await PostgresCardRepository(client: client, logger: logger)
                 .create(ownerID: owner.id, title: "c", description: "", template: "{{q}}", variables: ["q"], tags: [])
             let runs = PostgresRunRepository(client: client, logger: logger)
-            let run = Run.queued(cardID: card.id, ownerID: owner.id, cardVersion: 1, models: ["m"], repeat: 1, concurrency: 2, total: 2)
-            try await runs.create(run)
+            let tests = PostgresTestCaseRepository(client: client, logger: logger)
+            for word in ["a", "b"] {
+                _ = try await tests.create(cardID: card.id, description: "", vars: ["q": .string(word)], assert: [], threshold: nil)
+            }
+            let admission = RunAdmission(jobsPerRun: BudgetCatalog.jobsPerRun.standard,
+                                         activeRunsPerUser: BudgetCatalog.activeRunsPerUser.standard,
+                                         queuedJobsPerUser: BudgetCatalog.queuedJobsPerUser.standard)
+            let candidate = Run.queued(cardID: card.id, ownerID: owner.id, cardVersion: 1, models: ["m"], repeat: 1,
+                                       concurrency: 2, total: 0)
+            guard case .created(let run) = try await runs.create(candidate, template: card.template, idempotencyKey: nil,
+                                                                 admission: admission)
+            else { throw StorageError.unexpected("the run was not created") }
+            #expect(run.total == 2, "counted from the card's test cases")
+            let snapshot = try await RunLedger(client: client, logger: logger)
+                .snapshot(runID: run.id, testCaseID: try #require(try await runs.snapshotCaseIDs(runID: run.id, after: -1,
+                                                                                                  limit: 1).first).testCaseID)
+            #expect(snapshot?.template == "{{q}}" && snapshot?.vars == ["q": .string("a")])
             let ledger = RunLedger(client: client, logger: logger)
             #expect(try await ledger.markRunning(runID: run.id))
             #expect(try await !ledger.markRunning(runID: run.id), "only the first worker starts the run")

@@ -1,33 +1,45 @@
 import Foundation
 import PromptCards
 
-/// The payload of a `test-case.execute` job: everything the worker needs to run one test
-/// case against one model, snapshotted at run creation so later edits to the card do not
-/// change a run in flight.
+/// The payload of a `test-case.execute` job: one test case of a run against one model.
+///
+/// A run stores its inputs once, in Postgres, when it is created (the template and each test
+/// case as they were then); its jobs carry only the references, so a large run is many small
+/// stream entries rather than many copies of one template. A job may instead carry its inputs
+/// inline (`template`, `vars`, `assert`, `threshold`), as jobs enqueued before snapshots did.
 public struct ExecuteTestCaseJob: Codable, Sendable, Equatable {
     public static let type = "test-case.execute"
+
+    /// A job's inputs when it carries them itself.
+    public struct Inline: Sendable, Equatable {
+        public var template: String
+        public var vars: [String: JSONValue]
+        public var assert: [Assertion]
+        public var threshold: Double?
+
+        public init(template: String, vars: [String: JSONValue], assert: [Assertion], threshold: Double?) {
+            self.template = template
+            self.vars = vars
+            self.assert = assert
+            self.threshold = threshold
+        }
+    }
 
     public var runID: UUID
     public var cardID: UUID
     public var testCaseID: UUID
     public var model: String
     public var repeatIndex: Int
-    public var template: String
-    public var vars: [String: JSONValue]
-    public var assert: [Assertion]
-    public var threshold: Double?
+    /// Nil for a job of a run with a snapshot (the worker reads the inputs from it).
+    public var inline: Inline?
 
-    public init(runID: UUID, cardID: UUID, testCaseID: UUID, model: String, repeatIndex: Int, template: String,
-                vars: [String: JSONValue], assert: [Assertion], threshold: Double?) {
+    public init(runID: UUID, cardID: UUID, testCaseID: UUID, model: String, repeatIndex: Int, inline: Inline? = nil) {
         self.runID = runID
         self.cardID = cardID
         self.testCaseID = testCaseID
         self.model = model
         self.repeatIndex = repeatIndex
-        self.template = template
-        self.vars = vars
-        self.assert = assert
-        self.threshold = threshold
+        self.inline = inline
     }
 
     enum CodingKeys: String, CodingKey {
@@ -36,6 +48,36 @@ public struct ExecuteTestCaseJob: Codable, Sendable, Equatable {
         case cardID = "card_id"
         case testCaseID = "test_case_id"
         case repeatIndex = "repeat_index"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        runID = try container.decode(UUID.self, forKey: .runID)
+        cardID = try container.decode(UUID.self, forKey: .cardID)
+        testCaseID = try container.decode(UUID.self, forKey: .testCaseID)
+        model = try container.decode(String.self, forKey: .model)
+        repeatIndex = try container.decode(Int.self, forKey: .repeatIndex)
+        if let template = try container.decodeIfPresent(String.self, forKey: .template) {
+            inline = Inline(template: template,
+                            vars: try container.decodeIfPresent([String: JSONValue].self, forKey: .vars) ?? [:],
+                            assert: try container.decodeIfPresent([Assertion].self, forKey: .assert) ?? [],
+                            threshold: try container.decodeIfPresent(Double.self, forKey: .threshold))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(runID.uuidString.lowercased(), forKey: .runID)
+        try container.encode(cardID.uuidString.lowercased(), forKey: .cardID)
+        try container.encode(testCaseID.uuidString.lowercased(), forKey: .testCaseID)
+        try container.encode(model, forKey: .model)
+        try container.encode(repeatIndex, forKey: .repeatIndex)
+        if let inline {
+            try container.encode(inline.template, forKey: .template)
+            try container.encode(inline.vars, forKey: .vars)
+            try container.encode(inline.assert, forKey: .assert)
+            try container.encodeIfPresent(inline.threshold, forKey: .threshold)
+        }
     }
 
     /// Deterministic, so enqueuing the same work twice yields the same idempotency key.

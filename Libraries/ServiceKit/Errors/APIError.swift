@@ -55,6 +55,7 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
     /// work or time, 429 for a quota; the problem names the limit (`limit`) and, when the excess
     /// is in one field, lists it under `errors`.
     public init(_ exceeded: BudgetExceeded, headers: HTTPFields = [:]) {
+        // Keep in step with `Budget.Kind.status`, which docs/LIMITS.md shows.
         let status: HTTPResponse.Status = switch exceeded.budget.kind {
         case .size: .contentTooLarge
         case .count, .nesting: .badRequest

@@ -3,14 +3,16 @@ import NIOCore
 
 /// The HTTP client daemons use to call each other and upstream LLM APIs.
 ///
-/// Unlike `HTTPClient.shared`, connection attempts are bounded (2 s): an upstream that
+/// Unlike `HTTPClient.shared`, connection attempts are bounded (5 s): an upstream that
 /// refuses connections fails the call quickly (a 502 at the gateway, a counted breaker
-/// failure) instead of hanging until the request's own deadline. The per-host pool is
+/// failure) instead of hanging until the request's own deadline. 2 s was too tight on a
+/// loaded 2-core machine: loopback connects to a live llama.cpp server timed out while a
+/// build ran beside the tests. The per-host pool is
 /// sized for a proxy's fan-in rather than a browser's.
 public enum ServiceHTTPClient {
     public static let shared: HTTPClient = {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .seconds(2)
+        configuration.timeout.connect = .seconds(5)
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         configuration.decompression = .disabled
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

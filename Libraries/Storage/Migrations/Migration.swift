@@ -13,6 +13,7 @@ public struct Migration: Sendable {
     /// Every migration of the suite, oldest first. Kept in code (not resource files) so
     /// a daemon is one self-contained binary.
     public static let all: [Migration] = [
-        .v001Initial, .v002KeysVersionsSearch, .v003DefaultModels, .v004CardChangeNotifications,
+        .v001Initial, .v002KeysVersionsSearch, .v003DefaultModels, .v004CardChangeNotifications, .v005RunSnapshots,
+        .v006CanonicalEmails,
     ]
 }

@@ -14,7 +14,8 @@ public protocol CardRepository: Sendable {
     func update(id: UUID, ownerID: UUID?, expectedVersion: Int?, changes: CardChanges) async throws -> CardUpdate
     /// The deleted card's owner; nil when there was no such card to delete.
     func delete(id: UUID, ownerID: UUID?) async throws -> UUID?
-    func versions(cardID: UUID) async throws -> [CardVersion]
+    /// The card's versions, newest first, `limit` at a time (the cursor holds the last version seen).
+    func versions(cardID: UUID, limit: Int, after cursor: PageCursor?) async throws -> Page<CardVersion>
     func version(cardID: UUID, number: Int) async throws -> CardVersion?
 }
 
@@ -136,11 +137,17 @@ public struct PostgresCardRepository: CardRepository {
         return nil
     }
 
-    public func versions(cardID: UUID) async throws -> [CardVersion] {
-        try await Self.decodeVersions(client.query("""
+    public func versions(cardID: UUID, limit: Int, after cursor: PageCursor?) async throws -> Page<CardVersion> {
+        // Version numbers are the key: the cursor carries the last one as its offset.
+        let before = cursor?.offset
+        let rows = try await Self.decodeVersions(client.query("""
             SELECT card_id, version, title, description, template, variables, tags, created_at
-            FROM card_versions WHERE card_id = \(cardID) ORDER BY version DESC
+            FROM card_versions WHERE card_id = \(cardID) AND (\(before)::bigint IS NULL OR version < \(before))
+            ORDER BY version DESC LIMIT \(limit + 1)
             """, logger: logger))
+        return Page(window: rows, limit: limit) {
+            PageCursor(createdAtMicros: Int64($0.version), id: PageCursor.offsetMarker)
+        }
     }
 
     public func version(cardID: UUID, number: Int) async throws -> CardVersion? {

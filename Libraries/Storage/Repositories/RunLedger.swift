@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import PromptCards
 
 /// The worker's side of a run: marks it running, records each result exactly once (the
 /// job id is the idempotency key) and finalizes the run exactly once when the last result
@@ -31,6 +32,28 @@ public struct RunLedger: Sendable {
             return RunStatus(rawValue: status)
         }
         return nil
+    }
+
+    /// What the run stored for this test case when it was created, or nil when the run (or the
+    /// case in it) is gone. Runs from before snapshots existed have none: their jobs carry it.
+    public func snapshot(runID: UUID, testCaseID: UUID) async throws -> RunCaseSnapshot? {
+        let rows = try await client.query("""
+            SELECT r.template, c.vars::text, c.assertions::text, coalesce(r.threshold, c.threshold)
+            FROM runs r JOIN run_cases c ON c.run_id = r.id
+            WHERE r.id = \(runID) AND c.test_case_id = \(testCaseID) AND r.template IS NOT NULL
+            """, logger: logger)
+        for try await (template, vars, assertions, threshold) in rows.decode((String, String, String, Double?).self) {
+            return RunCaseSnapshot(template: template, vars: try JSONText.decode([String: JSONValue].self, from: vars),
+                                   assert: try JSONText.decode([Assertion].self, from: assertions), threshold: threshold)
+        }
+        return nil
+    }
+
+    /// Whether a result for this job is already stored (a redelivered job whose work is done).
+    public func hasResult(jobID: String) async throws -> Bool {
+        let rows = try await client.query("SELECT 1 FROM results WHERE job_id = \(jobID)", logger: logger)
+        for try await _ in rows { return true }
+        return false
     }
 
     /// `queued` → `running`; true only for the one caller that made the change.

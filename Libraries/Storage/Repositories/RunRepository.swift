@@ -1,3 +1,4 @@
+import Budgets
 import Foundation
 import Logging
 import PostgresNIO
@@ -5,9 +6,14 @@ import PromptCards
 
 /// Runs and their results as the API sees them.
 public protocol RunRepository: Sendable {
-    /// Stores a new run. With an idempotency key that this owner already used, nothing is
-    /// stored and the earlier run is returned instead (`created` false).
-    func create(_ run: Run, idempotencyKey: String?) async throws -> (run: Run, created: Bool)
+    /// Stores a new run of `run.cardID` with a snapshot of `template` and of the card's test
+    /// cases as they are now, in one transaction, if it fits `admission` (else throws
+    /// `BudgetExceeded`, storing nothing). `run.total` is counted there, in SQL, from the test
+    /// cases, models and repeat; no test case is loaded into memory. With an idempotency key
+    /// this owner used before, nothing is stored and the earlier run is returned.
+    func create(_ run: Run, template: String, idempotencyKey: String?, admission: RunAdmission) async throws -> RunCreation
+    /// The test cases a run snapshotted, `limit` at a time in their order, after `position`.
+    func snapshotCaseIDs(runID: UUID, after position: Int, limit: Int) async throws -> [(position: Int, testCaseID: UUID)]
     func find(id: UUID, ownerID: UUID?) async throws -> Run?
     func list(_ filter: RunFilter, limit: Int, after cursor: PageCursor?) async throws -> Page<Run>
     /// Results in execution order; `passed` filters on the outcome.
@@ -19,10 +25,6 @@ public protocol RunRepository: Sendable {
 }
 
 extension RunRepository {
-    public func create(_ run: Run) async throws {
-        _ = try await create(run, idempotencyKey: nil)
-    }
-
     /// Every result of a run.
     public func results(runID: UUID) async throws -> [RunResult] {
         try await results(runID: runID, passed: nil, limit: 100_000, after: nil).items
@@ -38,23 +40,83 @@ public struct PostgresRunRepository: RunRepository {
         self.logger = logger
     }
 
-    public func create(_ run: Run, idempotencyKey: String?) async throws -> (run: Run, created: Bool) {
-        let rows = try await client.query("""
-            INSERT INTO runs (id, card_id, owner_id, card_version, status, models, repeat, concurrency, total, threshold,
-                              idempotency_key, created_at)
-            VALUES (\(run.id), \(run.cardID), \(run.ownerID), \(run.cardVersion), \(run.status.rawValue), \(run.models),
-                    \(run.repeat), \(run.concurrency), \(run.total), \(run.threshold), \(idempotencyKey), \(run.createdAt))
-            ON CONFLICT (owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING id
-            """, logger: logger)
-        for try await _ in rows.decode(UUID.self) { return (run, true) }
-        let existing = try await client.query("""
-            SELECT \(unescaped: RunRow.columns) FROM runs WHERE owner_id = \(run.ownerID) AND idempotency_key = \(idempotencyKey)
-            """, logger: logger)
-        guard let earlier = try await RunRow.decode(existing).first else {
-            throw StorageError.unexpected("idempotency key conflict without a run")
+    public func create(_ run: Run, template: String, idempotencyKey: String?, admission: RunAdmission) async throws
+        -> RunCreation {
+        let logger = self.logger
+        let outcome = try await client.withTransaction(logger: logger) { connection -> Admitted in
+            // One admission at a time per owner, so two requests at once cannot both pass the quotas.
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtextextended(\(run.ownerID.uuidString.lowercased()), 1))", logger: logger)
+            if let idempotencyKey {
+                let earlier = try await connection.query("""
+                    SELECT \(unescaped: RunRow.columns) FROM runs WHERE owner_id = \(run.ownerID) AND idempotency_key = \(idempotencyKey)
+                    """, logger: logger)
+                if let earlier = try await RunRow.decode(earlier).first { return .done(.existing(earlier)) }
+            }
+            var cases = 0
+            for try await count in try await connection.query(
+                "SELECT count(*)::bigint FROM test_cases WHERE card_id = \(run.cardID)", logger: logger).decode(Int64.self) {
+                cases = Int(count)
+            }
+            guard cases > 0 else { return .done(.noTestCases) }
+            let (models, repeats) = (run.models.count, run.repeat)
+            let total = cases * models * repeats
+            guard admission.jobsPerRun.allows(total) else {
+                return .over(admission.jobsPerRun.exceeded(
+                    "the run's \(total) jobs (\(cases) test cases × \(models) models × \(repeats) repeats)", field: "repeat"))
+            }
+            var (active, outstanding) = (0, 0)
+            for try await (runs, jobs) in try await connection.query("""
+                SELECT count(*)::bigint, coalesce(sum(total - completed), 0)::bigint FROM runs
+                WHERE owner_id = \(run.ownerID) AND status IN ('queued', 'running')
+                """, logger: logger).decode((Int64, Int64).self) {
+                (active, outstanding) = (Int(runs), Int(jobs))
+            }
+            guard admission.activeRunsPerUser.allows(active + 1) else {
+                return .over(admission.activeRunsPerUser.exceeded("your unfinished runs, this one included (\(active + 1))"))
+            }
+            guard admission.queuedJobsPerUser.allows(outstanding + total) else {
+                return .over(admission.queuedJobsPerUser.exceeded(
+                    "the jobs of your unfinished runs, this one's \(total) included (\(outstanding + total))"))
+            }
+            var stored = run
+            stored.total = total
+            try await connection.query("""
+                INSERT INTO runs (id, card_id, owner_id, card_version, status, models, repeat, concurrency, total, threshold,
+                                  idempotency_key, created_at, template)
+                VALUES (\(stored.id), \(stored.cardID), \(stored.ownerID), \(stored.cardVersion), \(stored.status.rawValue),
+                        \(stored.models), \(stored.repeat), \(stored.concurrency), \(total), \(stored.threshold),
+                        \(idempotencyKey), \(stored.createdAt), \(template))
+                """, logger: logger)
+            try await connection.query("""
+                INSERT INTO run_cases (run_id, test_case_id, vars, assertions, threshold, position)
+                SELECT \(stored.id), id, vars, assertions, threshold, (row_number() OVER (ORDER BY created_at, id))::integer - 1
+                FROM test_cases WHERE card_id = \(stored.cardID)
+                """, logger: logger)
+            return .done(.created(stored))
         }
-        return (earlier, false)
+        switch outcome {
+        case .done(let creation): return creation
+        case .over(let exceeded): throw exceeded
+        }
+    }
+
+    /// The transaction's answer: postgres-nio wraps whatever a transaction throws, so going over
+    /// a budget is returned from it (rolling nothing back: nothing was written yet) and thrown after.
+    private enum Admitted: Sendable {
+        case done(RunCreation)
+        case over(BudgetExceeded)
+    }
+
+    public func snapshotCaseIDs(runID: UUID, after position: Int, limit: Int) async throws
+        -> [(position: Int, testCaseID: UUID)] {
+        var ids: [(position: Int, testCaseID: UUID)] = []
+        let rows = try await client.query("""
+            SELECT position, test_case_id FROM run_cases WHERE run_id = \(runID) AND position > \(position)
+            ORDER BY position LIMIT \(limit)
+            """, logger: logger)
+        for try await (position, id) in rows.decode((Int, UUID).self) { ids.append((position, id)) }
+        return ids
     }
 
     public func list(_ filter: RunFilter, limit: Int, after cursor: PageCursor?) async throws -> Page<Run> {

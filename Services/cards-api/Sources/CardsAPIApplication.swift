@@ -15,13 +15,24 @@ public func buildCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -
     var app = ServiceRouter.application(
         responder: parts.router.buildResponder(), server: config.server,
         services: [parts.postgres, RedisClientService(client: parts.redis), parts.cardChanges], logger: logger)
-    let postgres = parts.postgres
-    let queue = parts.queue
+    let (postgres, queue, users, hasher) = (parts.postgres, parts.queue, parts.users, parts.hasher)
     app.beforeServerStarts {
         try await Migrator(client: postgres, logger: logger).migrate()
         try await queue.ensureGroup()
+        _ = try await config.bootstrapAdmin?.apply(users: users, hasher: hasher, logger: logger)
     }
     return app
+}
+
+/// What `makeCardsAPI` builds: the router and the clients and parts start-up needs.
+struct CardsAPIParts {
+    let router: Router<ServiceRequestContext>
+    let postgres: PostgresClient
+    let redis: RedisClient
+    let queue: JobQueue
+    let cardChanges: CardChangeFeed
+    let users: any UserRepository
+    let hasher: PasswordHasher
 }
 
 /// Every route cards-api serves, as `METHOD /path` (what the API document must describe).
@@ -30,9 +41,7 @@ public func cardsAPIRoutes(config: CardsAPIConfig, logger: Logger) async throws 
 }
 
 /// The router and the clients it needs; nothing connects until the clients run.
-func makeCardsAPI(config: CardsAPIConfig, logger: Logger) async throws
-    -> (router: Router<ServiceRequestContext>, postgres: PostgresClient, redis: RedisClient, queue: JobQueue,
-        cardChanges: CardChangeFeed) {
+func makeCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -> CardsAPIParts {
     let postgres = PostgresClient(configuration: config.database, backgroundLogger: logger)
     let cardCache = CardCache(limits: config.cardCache)
     let cardChanges = CardChangeFeed(configuration: config.databaseSession, cache: cardCache, logger: logger)
@@ -58,18 +67,23 @@ func makeCardsAPI(config: CardsAPIConfig, logger: Logger) async throws
     let authentication = AuthenticationMiddleware<ServiceRequestContext>(
         tokens: tokens, apiKeys: DatabaseAPIKeyAuthenticator(keys: apiKeys))
     AuthController(users: users, refreshTokens: PostgresRefreshTokenRepository(client: postgres, logger: logger),
-                   tokens: tokens, hasher: hasher, refreshLifetime: config.refreshTokenLifetime,
-                   adminEmails: config.adminEmails).register(on: router, authentication: authentication)
+                   tokens: tokens, hasher: hasher, refreshLifetime: config.refreshTokenLifetime)
+        .register(on: router, authentication: authentication)
     let api = router.group("/api/v1").add(middleware: authentication)
     APIKeysController(keys: apiKeys).register(on: api)
     PromptfooController(cards: cards, testCases: testCases).register(on: api)
     AnalyticsController(cards: cards, analytics: PostgresAnalyticsRepository(client: postgres, logger: logger)).register(on: api)
-    CardsController(cards: cards, reads: CardReads(cards: cards, cache: cardCache)).register(on: api)
+    CardsController(cards: cards, reads: CardReads(cards: cards, cache: cardCache), searchDepth: config.limits.searchDepth)
+        .register(on: api)
     TestCasesController(cards: cards, testCases: testCases).register(on: api)
     AssertionsController(grader: LLMProxyGrader(baseURL: config.llmProxyURL, defaultModel: config.graderModel,
                                                 defaultEmbeddingModel: config.graderEmbeddingModel)).register(on: api)
-    RunsController(cards: cards, testCases: testCases, runs: runs,
-                   launcher: RunLauncher(runs: runs, queue: queue, events: events), events: events).register(on: api)
+    RunsController(cards: cards, runs: runs,
+                   launcher: RunLauncher(runs: runs, queue: queue, events: events, admission: RunAdmission(
+                       jobsPerRun: config.limits.jobsPerRun, activeRunsPerUser: config.limits.activeRunsPerUser,
+                       queuedJobsPerUser: config.limits.queuedJobsPerUser)),
+                   events: events).register(on: api)
 
-    return (router, postgres, redis, queue, cardChanges)
+    return CardsAPIParts(router: router, postgres: postgres, redis: redis, queue: queue, cardChanges: cardChanges,
+                         users: users, hasher: hasher)
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresNIO
 import RedisClient
 import ServiceKit
@@ -19,8 +20,10 @@ public struct CardsAPIConfig: Sendable {
     public var refreshTokenLifetime: Duration
     /// bcrypt work factor; 10 takes ~60 ms on these machines, 12 four times that.
     public var bcryptCost: Int
-    /// Accounts registered with these emails get the `admin` role.
-    public var adminEmails: Set<String>
+    /// The admin an operator names at start (`ADMIN_EMAIL` + `ADMIN_PASSWORD_FILE`), if any.
+    var bootstrapAdmin: BootstrapAdmin?
+    /// The budgets cards-api enforces on runs and lists (docs/LIMITS.md).
+    public var limits: CardsAPILimits
     /// llm-proxy, which answers the model-graded assertions of `POST /api/v1/assertions/evaluate`.
     public var llmProxyURL: String
     /// The models that grade and embed when an assertion (and the request) names none.
@@ -47,7 +50,37 @@ public struct CardsAPIConfig: Sendable {
         llmProxyURL = try env.httpURL("LLM_PROXY_URL", default: "http://127.0.0.1:8104")
         graderModel = env.string("GRADER_MODEL", default: "smollm2")
         graderEmbeddingModel = env.string("GRADER_EMBEDDING_MODEL", default: graderModel)
-        adminEmails = Set((env.optional("ADMIN_EMAILS") ?? "").split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        bootstrapAdmin = try Self.bootstrapAdmin(env)
+        limits = try CardsAPILimits(env)
+    }
+
+    /// `ADMIN_EMAIL` with the password in `ADMIN_PASSWORD_FILE` (a mounted secret, never the
+    /// environment itself); both or neither.
+    static func bootstrapAdmin(_ env: EnvironmentReader) throws(ConfigError) -> BootstrapAdmin? {
+        let email = env.optional("ADMIN_EMAIL")
+        let file = env.optional("ADMIN_PASSWORD_FILE")
+        switch (email, file) {
+        case (nil, nil):
+            return nil
+        case (nil, .some):
+            throw ConfigError(variable: "ADMIN_EMAIL", reason: "is required when ADMIN_PASSWORD_FILE is set")
+        case (.some, nil):
+            throw ConfigError(variable: "ADMIN_PASSWORD_FILE", reason: "is required when ADMIN_EMAIL is set")
+        case (.some(let email), .some(let file)):
+            guard AuthController.isPlausibleEmail(email) else {
+                throw ConfigError(variable: "ADMIN_EMAIL", reason: "must be an email address")
+            }
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ConfigError(variable: "ADMIN_PASSWORD_FILE", reason: "names a file that cannot be read")
+            }
+            // A trailing newline is what `echo` and most secret stores leave; it is not part of the password.
+            var password = String(decoding: data, as: UTF8.self)
+            while password.last?.isNewline == true { password.removeLast() }
+            guard password.count >= 8, password.utf8.count <= PasswordHasher.maximumBytes else {
+                throw ConfigError(variable: "ADMIN_PASSWORD_FILE",
+                                  reason: "must hold a password of 8 characters to \(PasswordHasher.maximumBytes) bytes")
+            }
+            return BootstrapAdmin(email: email, password: password)
+        }
     }
 }

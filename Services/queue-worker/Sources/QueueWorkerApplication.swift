@@ -20,9 +20,10 @@ public func buildQueueWorker(config: QueueWorkerConfig, logger: Logger) async th
         llm: LLMClient(baseURL: config.llmProxyURL, timeout: config.llmTimeout, maxTokens: config.maxTokens),
         grader: LLMProxyGrader(baseURL: config.llmProxyURL, defaultModel: config.graderModel,
                                defaultEmbeddingModel: config.graderEmbeddingModel, timeout: config.llmTimeout),
-        progress: RunProgressPublisher(events: EventBus(redis: redis, keys: keys)))
+        progress: RunProgressPublisher(events: EventBus(redis: redis, keys: keys)), limits: config.limits)
     let worker = WorkerService(queue: queue, executor: executor, consumer: config.consumerName,
-                               concurrency: config.concurrency, stallTimeout: config.stallTimeout, logger: logger)
+                               concurrency: config.concurrency, stallTimeout: config.stallTimeout,
+                               limits: config.limits, logger: logger)
     let checks = [
         ReadinessCheck(name: "postgres", componentType: "datastore") { try await postgres.query("SELECT 1") },
         ReadinessCheck(name: "redis", componentType: "datastore") { _ = try await redis.send(["PING"]) },

@@ -23,6 +23,7 @@ public struct QueueWorkerConfig: Sendable {
     public var graderModel: String
     /// The model that embeds for `similar` and `answer-relevance` when an assertion names none.
     public var graderEmbeddingModel: String
+    public var limits: QueueWorkerLimits
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8103)
@@ -37,5 +38,6 @@ public struct QueueWorkerConfig: Sendable {
         maxTokens = try env.int("LLM_MAX_TOKENS", default: 256, range: 1...32_768)
         graderModel = env.string("GRADER_MODEL", default: "smollm2")
         graderEmbeddingModel = env.string("GRADER_EMBEDDING_MODEL", default: graderModel)
+        limits = try QueueWorkerLimits(env)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PromptCards
 import Queue
+import ServiceKit
 import Storage
 
 /// Executes one `test-case.execute` job: renders the prompt, asks the model, grades the
@@ -10,6 +11,8 @@ import Storage
 struct TestCaseExecutor: Sendable {
     enum Outcome: Equatable {
         case recorded
+        /// A redelivered job whose result was already stored: no model call, nothing new.
+        case alreadyRecorded
         /// The run is gone, cancelled or finished: the job is dropped.
         case skipped
     }
@@ -19,47 +22,101 @@ struct TestCaseExecutor: Sendable {
     /// Answers the model-graded assertions (`llm-rubric`, `similar`, …) through llm-proxy.
     let grader: any ModelGrader
     let progress: RunProgressPublisher
+    let limits: QueueWorkerLimits
 
     /// - Parameter isLastAttempt: when true, an LLM failure is recorded as an errored
     ///   result (so the run can still finish) instead of being thrown for a retry.
     func execute(_ job: ExecuteTestCaseJob, jobID: String, isLastAttempt: Bool, logger: Logger) async throws -> Outcome {
-        guard let status = try await ledger.status(runID: job.runID), status == .queued || status == .running else {
-            return .skipped
+        guard try await isActive(job.runID) else { return .skipped }
+        // Checked before the model is called: a redelivery (a worker died after recording)
+        // must not pay for a second answer, only make sure the run gets finalized.
+        if try await ledger.hasResult(jobID: jobID) {
+            try await finalizeIfDone(runID: job.runID, logger: logger)
+            return .alreadyRecorded
         }
+        guard let inputs = try await inputs(of: job) else { return .skipped }
         if try await ledger.markRunning(runID: job.runID) {
             try await progress.runStarted(job.runID)
         }
-        let result: RunResult
-        do {
-            let prompt = try PromptTemplate(job.template).render(job.vars)
-            do {
-                let completion = try await llm.complete(model: job.model, prompt: prompt, requestID: jobID)
-                let context = AssertionContext(vars: job.vars, prompt: prompt, latencyMs: completion.latencyMs, cost: 0,
-                                               finishReason: completion.finishReason)
-                let grading = await AssertionEngine.evaluate(output: completion.text, assertions: job.assert,
-                                                             threshold: job.threshold, context: context, grader: grader)
-                result = RunResult(runID: job.runID, jobID: jobID, testCaseID: job.testCaseID, model: job.model,
-                                   repeatIndex: job.repeatIndex, prompt: prompt, output: completion.text, pass: grading.pass,
-                                   score: grading.score, reason: grading.reason, grading: grading, error: nil,
-                                   latencyMs: completion.latencyMs, promptTokens: completion.promptTokens,
-                                   completionTokens: completion.completionTokens, cost: 0)
-            } catch let failure as LLMClient.CallFailed where failure.retryable && !isLastAttempt {
-                throw failure
-            } catch let failure as LLMClient.CallFailed {
-                result = errored(job, jobID: jobID, prompt: prompt, error: failure.description)
-            }
-        } catch let error as TemplateError {
-            result = errored(job, jobID: jobID, prompt: job.template, error: "template: \(error)")
+        let result = try await run(job, inputs: inputs, jobID: jobID, isLastAttempt: isLastAttempt)
+        try await store(result, logger: logger)
+        return .recorded
+    }
+
+    /// Records the job's case as errored with `reason` (it ran out of time, or it kept
+    /// killing its workers), so that its run still finishes. Harmless if a result exists.
+    func recordErrored(_ job: ExecuteTestCaseJob, jobID: String, reason: String, logger: Logger) async throws {
+        guard try await isActive(job.runID) else { return }
+        if try await ledger.hasResult(jobID: jobID) {
+            try await finalizeIfDone(runID: job.runID, logger: logger)
+            return
         }
+        let prompt = try await inputs(of: job)?.template ?? ""
+        try await store(errored(job, jobID: jobID, prompt: prompt, error: reason), logger: logger)
+    }
+
+    private func isActive(_ runID: UUID) async throws -> Bool {
+        guard let status = try await ledger.status(runID: runID) else { return false }
+        return status == .queued || status == .running
+    }
+
+    /// The job's own inputs, or those its run stored; nil when the run or the case is gone.
+    private func inputs(of job: ExecuteTestCaseJob) async throws -> ExecuteTestCaseJob.Inline? {
+        if let inline = job.inline { return inline }
+        guard let snapshot = try await ledger.snapshot(runID: job.runID, testCaseID: job.testCaseID) else { return nil }
+        return .init(template: snapshot.template, vars: snapshot.vars, assert: snapshot.assert, threshold: snapshot.threshold)
+    }
+
+    private func run(_ job: ExecuteTestCaseJob, inputs: ExecuteTestCaseJob.Inline, jobID: String,
+                     isLastAttempt: Bool) async throws -> RunResult {
+        let prompt: String
+        do {
+            prompt = try PromptTemplate(inputs.template).render(inputs.vars)
+        } catch {
+            return errored(job, jobID: jobID, prompt: inputs.template, error: "template: \(error)")
+        }
+        let completion: LLMClient.Completion
+        do {
+            completion = try await llm.complete(model: job.model, prompt: prompt, requestID: jobID)
+        } catch let failure as LLMClient.CallFailed where failure.retryable && !isLastAttempt {
+            throw failure
+        } catch let failure as LLMClient.CallFailed {
+            return errored(job, jobID: jobID, prompt: prompt, error: failure.description)
+        }
+        let context = AssertionContext(vars: inputs.vars, prompt: prompt, latencyMs: completion.latencyMs, cost: 0,
+                                       finishReason: completion.finishReason)
+        let grading: GradingResult
+        do {
+            let (grader, assertions, threshold) = (self.grader, inputs.assert, inputs.threshold)
+            grading = try await withDeadline(limits.gradingDeadline.seconds) {
+                await AssertionEngine.evaluate(output: completion.text, assertions: assertions, threshold: threshold,
+                                               context: context, grader: grader)
+            }
+        } catch is DeadlineExceeded {
+            return errored(job, jobID: jobID, prompt: prompt,
+                           error: limits.gradingDeadline.exceeded("grading the answer").reason)
+        }
+        return RunResult(runID: job.runID, jobID: jobID, testCaseID: job.testCaseID, model: job.model,
+                         repeatIndex: job.repeatIndex, prompt: prompt, output: completion.text, pass: grading.pass,
+                         score: grading.score, reason: grading.reason, grading: grading, error: nil,
+                         latencyMs: completion.latencyMs, promptTokens: completion.promptTokens,
+                         completionTokens: completion.completionTokens, cost: 0)
+    }
+
+    private func store(_ result: RunResult, logger: Logger) async throws {
         let tally = try await ledger.record(result)
         if tally.inserted {
             try await progress.caseCompleted(result, tally: tally)
         }
-        if tally.completed >= tally.total, let final = try await ledger.finalizeIfDone(runID: job.runID) {
-            try await progress.runCompleted(final)
-            logger.info("run completed", metadata: ["run_id": "\(final.id)", "passed": "\(final.passed)", "total": "\(final.total)"])
+        if tally.completed >= tally.total {
+            try await finalizeIfDone(runID: result.runID, logger: logger)
         }
-        return .recorded
+    }
+
+    private func finalizeIfDone(runID: UUID, logger: Logger) async throws {
+        guard let final = try await ledger.finalizeIfDone(runID: runID) else { return }
+        try await progress.runCompleted(final)
+        logger.info("run completed", metadata: ["run_id": "\(final.id)", "passed": "\(final.passed)", "total": "\(final.total)"])
     }
 
     private func errored(_ job: ExecuteTestCaseJob, jobID: String, prompt: String, error: String) -> RunResult {

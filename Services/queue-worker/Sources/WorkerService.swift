@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Queue
+import ServiceKit
 import ServiceLifecycle
 
 /// The worker loops as one lifecycle service: `concurrency` consumers claiming jobs, and a
@@ -12,6 +13,7 @@ struct WorkerService: Service {
     let consumer: String
     let concurrency: Int
     let stallTimeout: Duration
+    let limits: QueueWorkerLimits
     let logger: Logger
 
     func run() async throws {
@@ -78,6 +80,10 @@ struct WorkerService: Service {
             _ = try? await queue.fail(job, error: "unknown job type or invalid payload for \(envelope.type)", retryable: false)
             return
         }
+        if job.stalls > limits.maxStalls.limit {
+            await endPoisonJob(job, payload: payload, jobID: envelope.id, logger: logger)
+            return
+        }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -86,11 +92,19 @@ struct WorkerService: Service {
                         try? await queue.extendLease(job, consumer: consumer)
                     }
                 }
-                _ = try await executor.execute(payload, jobID: envelope.id,
-                                               isLastAttempt: envelope.attempt >= envelope.maxAttempts, logger: logger)
+                let (executor, isLast, jobLogger) = (self.executor, envelope.attempt >= envelope.maxAttempts, logger)
+                _ = try await withDeadline(limits.jobDeadline.seconds) {
+                    try await executor.execute(payload, jobID: envelope.id, isLastAttempt: isLast, logger: jobLogger)
+                }
                 group.cancelAll()
             }
             try await queue.complete(job)
+        } catch is DeadlineExceeded {
+            // The heartbeat kept the lease; the deadline ends the job. Its case is errored, not
+            // retried: a second attempt would most likely hang the same way.
+            let reason = limits.jobDeadline.exceeded("the job's work (render, model call, grading)").reason
+            logger.warning("job over its deadline", metadata: ["reason": "\(reason)"])
+            await finish(job, payload: payload, jobID: envelope.id, erroredWith: reason, logger: logger)
         } catch {
             do {
                 let outcome = try await queue.fail(job, error: "\(error)")
@@ -98,6 +112,31 @@ struct WorkerService: Service {
             } catch {
                 logger.error("could not record a job failure; it will be reclaimed", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// A job whose workers kept going silent (each crash or kill while working on it was a
+    /// stall): it is dead-lettered rather than handed to yet another worker, and its case is
+    /// recorded as errored so its run can finish.
+    private func endPoisonJob(_ job: ClaimedJob, payload: ExecuteTestCaseJob, jobID: String, logger: Logger) async {
+        let reason = limits.maxStalls.exceeded("the job's stalls (\(job.stalls): its worker stopped each time)").reason
+        logger.error("dead-lettering a job that keeps stalling", metadata: ["stalls": "\(job.stalls)"])
+        do {
+            try await executor.recordErrored(payload, jobID: jobID, reason: reason, logger: logger)
+            _ = try await queue.fail(job, error: reason, retryable: false)
+        } catch {
+            logger.error("could not end a stalling job; it will be reclaimed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Records the job's case as errored and acknowledges the job.
+    private func finish(_ job: ClaimedJob, payload: ExecuteTestCaseJob, jobID: String, erroredWith reason: String,
+                        logger: Logger) async {
+        do {
+            try await executor.recordErrored(payload, jobID: jobID, reason: reason, logger: logger)
+            try await queue.complete(job)
+        } catch {
+            logger.error("could not record an errored job; it will be reclaimed", metadata: ["error": "\(error)"])
         }
     }
 }

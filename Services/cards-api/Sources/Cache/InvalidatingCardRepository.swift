@@ -36,8 +36,8 @@ struct InvalidatingCardRepository: CardRepository {
         try await base.list(ownerID: ownerID, query: query, tag: tag, limit: limit, after: cursor)
     }
 
-    func versions(cardID: UUID) async throws -> [CardVersion] {
-        try await base.versions(cardID: cardID)
+    func versions(cardID: UUID, limit: Int, after cursor: PageCursor?) async throws -> Page<CardVersion> {
+        try await base.versions(cardID: cardID, limit: limit, after: cursor)
     }
 
     func version(cardID: UUID, number: Int) async throws -> CardVersion? {

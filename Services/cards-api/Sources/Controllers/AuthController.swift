@@ -10,8 +10,6 @@ struct AuthController: Sendable {
     let tokens: AccessTokens
     let hasher: PasswordHasher
     let refreshLifetime: Duration
-    /// Emails that get the `admin` role when they register.
-    let adminEmails: Set<String>
 
     struct Credentials: Decodable {
         var email: String
@@ -68,8 +66,8 @@ struct AuthController: Sendable {
         guard problems.isEmpty else { throw APIError.validation(problems) }
         let hash = try await hasher.hash(credentials.password)
         do {
-            let role = adminEmails.contains(email.lowercased()) ? "admin" : "user"
-            let user = try await users.create(email: email, passwordHash: hash, role: role)
+            // Never admin: that takes the operator (`BootstrapAdmin`, `cards-api admin grant`).
+            let user = try await users.create(email: email, passwordHash: hash, role: "user")
             return EditedResponse(status: .created, response: UserResponse(id: user.id.uuidString.lowercased(), email: user.email, role: user.role, createdAt: user.createdAt))
         } catch StorageError.duplicate {
             throw APIError.conflict("An account with this email already exists")

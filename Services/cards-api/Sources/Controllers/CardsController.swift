@@ -1,3 +1,4 @@
+import Budgets
 import Foundation
 import Hummingbird
 import PromptCards
@@ -8,6 +9,8 @@ import Storage
 struct CardsController: Sendable {
     let cards: any CardRepository
     let reads: CardReads
+    /// How deep ranked search results may be paged (they page by offset).
+    let searchDepth: Budget
 
     struct CreateCard: Decodable {
         var title: String
@@ -72,6 +75,10 @@ struct CardsController: Sendable {
         let (limit, cursor) = try request.pagination()
         let query = request.uri.queryParameters["q"].map(String.init)?.trimmingCharacters(in: .whitespaces)
         if let query, query.count > 200 { throw APIError.validation(field: "q", reason: "must be at most 200 characters") }
+        if let query, !query.isEmpty {
+            try searchDepth.check((cursor?.offset ?? 0) + limit, "the depth of these search results (offset + limit)",
+                                  field: "cursor")
+        }
         let key = CardCache.PageKey(scope: try context.ownerScope(), query: query?.isEmpty == false ? query : nil,
                                     tag: request.uri.queryParameters["tag"].map(String.init), limit: limit, cursor: cursor?.token)
         return .json(try await reads.page(key, cursor: cursor))
@@ -121,7 +128,8 @@ struct CardsController: Sendable {
 
     @Sendable func versions(_ request: Request, context: ServiceRequestContext) async throws -> ListResponse<CardVersion> {
         let card = try await cards.owned(by: context)
-        return ListResponse(data: try await cards.versions(cardID: card.id), nextCursor: nil)
+        let (limit, cursor) = try request.pagination()
+        return ListResponse(page: try await cards.versions(cardID: card.id, limit: limit, after: cursor))
     }
 
     @Sendable func version(_ request: Request, context: ServiceRequestContext) async throws -> CardVersion {

@@ -20,13 +20,20 @@ enum ETag {
         }
     }
 
-    /// The version `If-Match` names; nil when absent or `*` (any version).
+    /// The highest version a card can have (the column is a Postgres `integer`).
+    static let maximumVersion = Int(Int32.max)
+
+    /// The version `If-Match` names; nil when absent or `*` (any version). A well-formed tag
+    /// beyond any version a card can have matches nothing: 412, as for any stale tag.
     static func expectedVersion(in request: Request) throws -> Int? {
         guard let header = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), header != "*" else { return nil }
         var tag = header
         if tag.hasPrefix("W/") { tag.removeFirst(2) }
         guard tag.count >= 3, tag.hasPrefix("\""), tag.hasSuffix("\""), let version = Int(tag.dropFirst().dropLast()) else {
             throw APIError(.preconditionFailed, "If-Match must be an ETag this API issued, e.g. \"3\"")
+        }
+        guard (1...maximumVersion).contains(version) else {
+            throw APIError(.preconditionFailed, "If-Match names version \(version), which no card has")
         }
         return version
     }

@@ -9,7 +9,6 @@ import Storage
 /// Runs (`/api/v1/cards/{id}/runs`, `/api/v1/runs/{id}`).
 struct RunsController: Sendable {
     let cards: any CardRepository
-    let testCases: any TestCaseRepository
     let runs: any RunRepository
     let launcher: RunLauncher
     let events: EventBus
@@ -53,13 +52,16 @@ struct RunsController: Sendable {
         }
         guard problems.isEmpty else { throw APIError.validation(problems) }
 
-        let cases = try await testCases.all(cardID: card.id)
-        guard !cases.isEmpty else {
-            throw APIError(.unprocessableContent, "The card has no test cases; add one with POST /api/v1/cards/\(card.id.uuidString.lowercased())/tests")
+        let launch = try await launcher.launch(card: card, models: models, repeat: repeatCount, concurrency: concurrency,
+                                               threshold: input.threshold, owner: identity.userID,
+                                               idempotencyKey: idempotencyKey, logger: context.logger)
+        let run: Run
+        switch launch {
+        case .started(let started), .replayed(let started): run = started
+        case .noTestCases:
+            throw APIError(.unprocessableContent,
+                           "The card has no test cases; add one with POST /api/v1/cards/\(card.id.uuidString.lowercased())/tests")
         }
-        let run = try await launcher.launch(card: card, cases: cases, models: models, repeat: repeatCount,
-                                            concurrency: concurrency, threshold: input.threshold, owner: identity.userID,
-                                            idempotencyKey: idempotencyKey, logger: context.logger)
         var response = EditedResponse(status: .accepted, response: run)
         response.headers[.location] = "/api/v1/runs/\(run.id.uuidString.lowercased())"
         return response

@@ -68,7 +68,7 @@ extension RunsController {
     static let openAPI: [APIOperation] = [
         APIOperation(method: .post, path: "/api/v1/cards/{cardID}/runs",
                      summary: "Start a run (Idempotency-Key makes a retried POST return the same run)", tag: "runs",
-                     request: "CreateRun", responses: [202: "Run", 422: "Problem", 503: "Problem"]),
+                     request: "CreateRun", responses: [202: "Run", 422: "Problem", 429: "Problem", 503: "Problem"]),
         APIOperation(method: .get, path: "/api/v1/cards/{cardID}/runs", summary: "A card's runs", tag: "runs", request: nil,
                      responses: [200: "RunList"]),
         APIOperation(method: .get, path: "/api/v1/runs", summary: "List runs (card_id, status, model, from, to)", tag: "runs",

@@ -1,3 +1,0 @@
-extension BudgetCatalog {
-    static var accounts: [BudgetDefinition] { [] }
-}

@@ -1,0 +1,99 @@
+import Foundation
+import PromptCards
+import Queue
+import Storage
+import TestSupport
+import Testing
+
+/// A job can neither run forever nor kill workers forever: past its deadline or its stalls it
+/// ends, its case is errored with the budget's name, and its run still finishes.
+@Suite(.serialized) struct JobBudgetTests {
+    @Test func aJobWhoseModelNeverAnswersEndsAtItsDeadlineAndTheRunFinishes() async throws {
+        let proxy = ScriptedLLMProxy(answered: 0)
+        try await proxy.serve { url in
+            try await WorkerHarness.with { harness in
+                let run = try await harness.storedRun()
+                try await harness.queue.enqueue(try await harness.job(of: run))
+                let started = ContinuousClock.now
+                try await harness.runningWorker([
+                    "LLM_PROXY_URL": url, "JOB_DEADLINE_SECONDS": "5", "LLM_TIMEOUT_SECONDS": "3600",
+                    "STALL_TIMEOUT_SECONDS": "5",
+                ]) {
+                    let final = try await harness.finished(run.id)
+                    let elapsed = ContinuousClock.now - started
+                    #expect(final.status == .completed && final.errored == 1, "\(final)")
+                    #expect(elapsed >= .seconds(5), "not before the deadline")
+                    let result = try #require(try await harness.results(run.id).first)
+                    #expect(result.error?.contains("JOB_DEADLINE_SECONDS") == true, "\(result.error ?? "no error")")
+                }
+                #expect(proxy.callCount == 1, "asked once; the deadline does not retry a hung call")
+                #expect(try await harness.queue.depth().pending == 0, "the job was acknowledged")
+            }
+        }
+    }
+
+    @Test func gradingThatNeverAnswersEndsAtTheGradingDeadline() async throws {
+        // The answer comes at once; the llm-rubric grader's call then hangs.
+        let proxy = ScriptedLLMProxy(answered: 1)
+        try await proxy.serve { url in
+            try await WorkerHarness.with { harness in
+                let run = try await harness.storedRun(assert: [Assertion(type: "llm-rubric", value: .string("is polite"))])
+                try await harness.queue.enqueue(try await harness.job(of: run))
+                try await harness.runningWorker([
+                    "LLM_PROXY_URL": url, "GRADING_DEADLINE_SECONDS": "2", "LLM_TIMEOUT_SECONDS": "3600",
+                ]) {
+                    let final = try await harness.finished(run.id)
+                    #expect(final.status == .completed && final.errored == 1, "\(final)")
+                    let result = try #require(try await harness.results(run.id).first)
+                    #expect(result.error?.contains("GRADING_DEADLINE_SECONDS") == true, "\(result.error ?? "no error")")
+                    #expect(result.prompt == "Say hello")
+                }
+                #expect(proxy.callCount == 2)
+            }
+        }
+    }
+
+    @Test func aJobThatKeepsStallingIsDeadLetteredWithoutBeingRunAgain() async throws {
+        let proxy = ScriptedLLMProxy(answered: 100)
+        try await proxy.serve { url in
+            try await WorkerHarness.with { harness in
+                let run = try await harness.storedRun()
+                let envelope = try await harness.job(of: run)
+                try await harness.queue.enqueue(envelope)
+                // A worker took it and died; so did the two that took it over after it
+                // (XCLAIM's RETRYCOUNT records those deliveries): MAX_STALLS=2 are used up.
+                let taken = try #require(try await harness.queue.claim(consumer: "ghost", block: .seconds(2)).first)
+                _ = try await harness.redis.send([
+                    "XCLAIM", harness.keys.jobStream("default"), harness.keys.consumerGroup("default"), "ghost", "0",
+                    taken.streamID, "RETRYCOUNT", "3", "JUSTID",
+                ])
+                try await harness.runningWorker(["LLM_PROXY_URL": url, "STALL_TIMEOUT_SECONDS": "5", "MAX_STALLS": "2"]) {
+                    let final = try await harness.finished(run.id)
+                    #expect(final.status == .completed && final.errored == 1, "\(final)")
+                    let result = try #require(try await harness.results(run.id).first)
+                    #expect(result.error?.contains("MAX_STALLS") == true, "\(result.error ?? "no error")")
+                }
+                #expect(proxy.callCount == 0, "a poison job is not run a fourth time")
+                let dead = try await harness.redis.send(["XRANGE", harness.keys.deadLetters("default"), "-", "+"])
+                #expect(dead.array?.count == 1)
+                #expect(try await harness.queue.depth().pending == 0)
+            }
+        }
+    }
+
+    @Test func aJobThatStalledFewerTimesThanItsBudgetRunsNormally() async throws {
+        let proxy = ScriptedLLMProxy(answered: 100)
+        try await proxy.serve { url in
+            try await WorkerHarness.with { harness in
+                let run = try await harness.storedRun()
+                try await harness.queue.enqueue(try await harness.job(of: run))
+                _ = try #require(try await harness.queue.claim(consumer: "ghost", block: .seconds(2)).first)
+                try await harness.runningWorker(["LLM_PROXY_URL": url, "STALL_TIMEOUT_SECONDS": "5", "MAX_STALLS": "2"]) {
+                    let final = try await harness.finished(run.id)
+                    #expect(final.status == .completed && final.passed == 1, "\(final)")
+                }
+                #expect(proxy.callCount == 1)
+            }
+        }
+    }
+}

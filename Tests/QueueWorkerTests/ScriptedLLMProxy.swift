@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// A stand-in for llm-proxy's chat endpoint that answers the first `answered` calls at once
+/// (an OpenAI chat completion) and then never answers: the hung upstream a job deadline
+/// exists for. It counts every call, so a test can tell whether the model was asked at all.
+final class ScriptedLLMProxy: Sendable {
+    let answered: Int
+    private let calls = Mutex(0)
+
+    init(answered: Int) {
+        self.answered = answered
+    }
+
+    var callCount: Int { calls.withLock { $0 } }
+
+    /// Serves on a free loopback port while `body` runs; `body` gets the base URL.
+    func serve<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+        let router = Router()
+        router.post("/v1/chat/completions") { _, _ -> Response in
+            let call = self.calls.withLock { count in
+                count += 1
+                return count
+            }
+            guard call <= self.answered else {
+                try await Task.sleep(for: .seconds(3600))
+                return Response(status: .gatewayTimeout)
+            }
+            let body = #"{"id":"c","object":"chat.completion","model":"smollm2","choices":[{"index":0,"#
+                + #""message":{"role":"assistant","content":"hello there"},"finish_reason":"stop"}],"#
+                + #""usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+        let port = Mutex<Int?>(nil)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await app.runService(gracefulShutdownSignals: [])
+                return nil
+            }
+            defer { group.cancelAll() }
+            let started = ContinuousClock.now
+            while port.withLock({ $0 }) == nil {
+                guard ContinuousClock.now - started < .seconds(60) else { throw CancellationError() }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return try await body("http://127.0.0.1:\(port.withLock { $0 }!)")
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Budgets
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import PromptCards
+import Queue
+import QueueWorkerService
+import RedisClient
+import ServiceKit
+import Storage
+import TestSupport
+
+/// queue-worker as the executable builds it (`buildQueueWorker`), on a fresh migrated
+/// database and its own Redis key prefix, with runs stored the way cards-api stores them.
+struct WorkerHarness: Sendable {
+    let database: PostgresClient
+    let databaseURL: String
+    let redis: RedisClient
+    let keys: RedisKeys
+    var queue: JobQueue { JobQueue(redis: redis, keys: keys) }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "queue-worker-test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    static func with(_ body: @Sendable (WorkerHarness) async throws -> Void) async throws {
+        try await TestDatabase.with { database, url in
+            try await Migrator(client: database, logger: logger).migrate()
+            let redis = RedisClient(configuration: try RedisConfiguration(url: try TestEnvironment.redisURL()))
+            let harness = WorkerHarness(database: database, databaseURL: url, redis: redis,
+                                        keys: RedisKeys(prefix: TestEnvironment.uniquePrefix("worker")))
+            do {
+                try await harness.queue.ensureGroup()
+                try await body(harness)
+                await redis.shutdown()
+            } catch {
+                await redis.shutdown()
+                throw error
+            }
+        }
+    }
+
+    /// A stored run of one test case with `assert` against `model`, as cards-api creates it.
+    func storedRun(assert: [Assertion] = [Assertion(type: "contains", value: .string("hello"))],
+                   model: String = "smollm2") async throws -> Run {
+        let user = try await PostgresUserRepository(client: database, logger: Self.logger)
+            .create(email: "w\(UUID().uuidString.prefix(8))@example.com", passwordHash: "x")
+        let card = try await PostgresCardRepository(client: database, logger: Self.logger)
+            .create(ownerID: user.id, title: "c", description: "", template: "Say {{word}}", variables: ["word"], tags: [])
+        _ = try await PostgresTestCaseRepository(client: database, logger: Self.logger)
+            .create(cardID: card.id, description: "", vars: ["word": .string("hello")], assert: assert, threshold: nil)
+        let admission = RunAdmission(jobsPerRun: BudgetCatalog.jobsPerRun.standard,
+                                     activeRunsPerUser: BudgetCatalog.activeRunsPerUser.standard,
+                                     queuedJobsPerUser: BudgetCatalog.queuedJobsPerUser.standard)
+        let candidate = Run.queued(cardID: card.id, ownerID: user.id, cardVersion: card.version, models: [model],
+                                   repeat: 1, concurrency: 1, total: 0)
+        guard case .created(let run) = try await PostgresRunRepository(client: database, logger: Self.logger)
+            .create(candidate, template: card.template, idempotencyKey: nil, admission: admission)
+        else { throw HarnessError("the run was not created") }
+        return run
+    }
+
+    /// The job of the run's only test case, as cards-api enqueues it.
+    func job(of run: Run) async throws -> JobEnvelope {
+        let runs = PostgresRunRepository(client: database, logger: Self.logger)
+        let cases = try await runs.snapshotCaseIDs(runID: run.id, after: -1, limit: 10)
+        let testCase = try requireValue(cases.first?.testCaseID, "a snapshotted test case")
+        return try ExecuteTestCaseJob(runID: run.id, cardID: run.cardID, testCaseID: testCase, model: run.models[0],
+                                      repeatIndex: 0).envelope()
+    }
+
+    /// Runs the worker with `environment` (on top of this harness's database, Redis and
+    /// prefix) while `body` runs, then shuts it down gracefully.
+    func runningWorker(_ environment: [String: String], _ body: @Sendable () async throws -> Void) async throws {
+        let env = EnvironmentReader([
+            "DATABASE_URL": databaseURL, "REDIS_URL": try TestEnvironment.redisURL(), "REDIS_KEY_PREFIX": keys.prefix,
+            "PORT": "0", "HOST": "127.0.0.1", "WORKER_CONCURRENCY": "2",
+        ].merging(environment) { _, new in new })
+        let app = try await buildQueueWorker(config: QueueWorkerConfig(env), logger: Self.logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            defer { group.cancelAll() }
+            try await body()
+        }
+    }
+
+    /// The run as stored now.
+    func run(_ id: UUID) async throws -> Run? {
+        try await PostgresRunRepository(client: database, logger: Self.logger).find(id: id, ownerID: nil)
+    }
+
+    /// Polls until the run is final (the real worker takes its time on a loaded machine).
+    func finished(_ id: UUID, within limit: Duration = .seconds(120)) async throws -> Run {
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < limit {
+            if let run = try await run(id), run.status.isFinal { return run }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw HarnessError("run \(id) did not finish within \(limit)")
+    }
+
+    func results(_ id: UUID) async throws -> [RunResult] {
+        try await PostgresRunRepository(client: database, logger: Self.logger).results(runID: id)
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `#require` for a plain optional outside a test function's body.
+func requireValue<T>(_ value: T?, _ what: String = "a value") throws -> T {
+    guard let value else { throw HarnessError("expected \(what)") }
+    return value
+}
