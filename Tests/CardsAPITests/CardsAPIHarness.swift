@@ -25,7 +25,7 @@ struct CardsAPIHarness: Sendable {
         var isProblem: Bool { headers[.contentType] == "application/problem+json" }
     }
 
-    static let secret = String(repeating: "k", count: 48)
+    static let secret = TestSecret.jwt()
     let client: any TestClientProtocol
     let database: PostgresClient
     /// The served API document; every response is checked against it.
