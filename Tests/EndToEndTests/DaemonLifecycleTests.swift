@@ -57,7 +57,8 @@ import Testing
     /// The example from compose/.env.example and a guessable key: anyone could forge tokens with them.
     @Test(arguments: ["gateway", "cards-api", "realtime"])
     func anExampleOrGuessableJWTSecretStopsTheDaemonWithOneLine(daemon: String) async throws {
-        for secret in ["replace-me-with-the-output-of-openssl-rand-base64-48", String(repeating: "changeme", count: 6)] {
+        let secrets = ["replace-me-with-the-output-of-openssl-rand-base64-48", String(repeating: "changeme", count: 6)]
+        for secret in secrets {
             var environment = Self.validEnvironment
             environment["JWT_SECRET"] = secret
             let (status, output) = try await refusal(daemon, environment)

@@ -31,7 +31,8 @@ import Testing
 
     func request(_ method: HTTPRequest.Method, _ path: String, headers: HTTPFields = [:],
                  body: RequestBody = RequestBody(buffer: ByteBuffer())) -> Request {
-        Request(head: HTTPRequest(method: method, scheme: "http", authority: "gateway", path: path, headerFields: headers),
+        Request(head: HTTPRequest(method: method, scheme: "http", authority: "gateway", path: path,
+                                  headerFields: headers),
                 body: body)
     }
 
@@ -95,7 +96,8 @@ import Testing
         case .upstreamUnreachable:
             let port = try FreePort.next()
             let proxy = ReverseProxy(name: "upstream", baseURL: "http://127.0.0.1:\(port)", timeout: .seconds(10),
-                                     breaker: CircuitBreaker(threshold: 1, cooldown: Self.cooldown), maxBody: Self.maxBody)
+                                     breaker: CircuitBreaker(threshold: 1, cooldown: Self.cooldown),
+                                     maxBody: Self.maxBody)
             #expect(await status(proxy, request(.get, "/ok")) == 502)
             try await Task.sleep(for: Self.cooldown + .milliseconds(50))
             let status = await status(proxy, request(.get, "/ok"))
