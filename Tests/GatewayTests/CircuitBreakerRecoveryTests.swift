@@ -21,11 +21,12 @@ import Testing
         var countsAgainstUpstream: Bool { self == .upstreamTimesOut || self == .upstreamUnreachable }
     }
 
-    static let cooldown = Duration.milliseconds(200)
+    /// Long enough that "still open right after a failure" holds on a loaded machine.
+    static let cooldown = Duration.milliseconds(1_500)
     static let maxBody = BudgetCatalog.gatewayRequestBodyBytes.standard.with(limit: 1_024)
 
-    func proxy(_ baseURL: String, timeout: Duration = .seconds(10)) -> ReverseProxy {
-        ReverseProxy(name: "upstream", baseURL: baseURL, timeout: timeout,
+    func proxy(_ baseURL: String) -> ReverseProxy {
+        ReverseProxy(name: "upstream", baseURL: baseURL, timeout: .seconds(10),
                      breaker: CircuitBreaker(threshold: 1, cooldown: Self.cooldown), maxBody: Self.maxBody)
     }
 
@@ -63,7 +64,7 @@ import Testing
     func openThenHalfOpen(_ proxy: ReverseProxy) async throws {
         #expect(await status(proxy, request(.get, "/fail")) == 500)
         #expect(await status(proxy, request(.get, "/ok")) == 503, "open after the failure")
-        try await Task.sleep(for: Self.cooldown + .milliseconds(50))
+        try await Task.sleep(for: Self.cooldown + .milliseconds(100))
     }
 
     /// Makes `forward` throw at `point`; returns the status the gateway would answer.
@@ -90,16 +91,19 @@ import Testing
             call.cancel()
             return (proxy, await call.value)
         case .upstreamTimesOut:
-            let proxy = proxy(baseURL, timeout: .milliseconds(300))
+            let proxy = proxy(baseURL)
             try await openThenHalfOpen(proxy)
-            return (proxy, await status(proxy, request(.get, "/slow")))
+            // The same upstream and breaker, with a timeout shorter than /slow takes.
+            let impatient = ReverseProxy(name: proxy.name, baseURL: baseURL, timeout: .seconds(1),
+                                         breaker: proxy.breaker, maxBody: proxy.maxBody)
+            return (proxy, await status(impatient, request(.get, "/slow")))
         case .upstreamUnreachable:
             let port = try FreePort.next()
             let proxy = ReverseProxy(name: "upstream", baseURL: "http://127.0.0.1:\(port)", timeout: .seconds(10),
                                      breaker: CircuitBreaker(threshold: 1, cooldown: Self.cooldown),
                                      maxBody: Self.maxBody)
             #expect(await status(proxy, request(.get, "/ok")) == 502)
-            try await Task.sleep(for: Self.cooldown + .milliseconds(50))
+            try await Task.sleep(for: Self.cooldown + .milliseconds(100))
             let status = await status(proxy, request(.get, "/ok"))
             // The trial failed too; point the next calls at the real upstream to see recovery.
             return (ReverseProxy(name: proxy.name, baseURL: baseURL, timeout: proxy.timeout, breaker: proxy.breaker,
@@ -120,7 +124,7 @@ import Testing
             #expect(thrown == expected, "\(point)")
             if point.countsAgainstUpstream {
                 #expect(await status(proxy, request(.get, "/ok")) == 503, "\(point) re-opens the circuit")
-                try await Task.sleep(for: Self.cooldown + .milliseconds(50))
+                try await Task.sleep(for: Self.cooldown + .milliseconds(100))
             }
             // A client-side error gave the trial back: the very next call is the trial, and closes the circuit.
             #expect(await status(proxy, request(.get, "/ok")) == 200, "\(point): the circuit recovers")
