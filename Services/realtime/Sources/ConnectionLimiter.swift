@@ -60,8 +60,9 @@ final class ConnectionLimiter: Sendable {
     private static func check(_ counts: Counts, user: UUID, address: String, _ limiter: ConnectionLimiter)
         throws(BudgetExceeded)
     {
-        try limiter.perProcess.check(counts.total + 1, "open connections of this instance")
-        try limiter.perUser.check(counts.byUser[user, default: 0] + 1, "your open connections")
-        try limiter.perAddress.check(counts.byAddress[address, default: 0] + 1, "open connections from your address")
+        try limiter.perProcess.check(counts.total + 1, "the number of open connections of this instance")
+        try limiter.perUser.check(counts.byUser[user, default: 0] + 1, "the number of your open connections")
+        try limiter.perAddress.check(counts.byAddress[address, default: 0] + 1,
+                                     "the number of open connections from your address")
     }
 }

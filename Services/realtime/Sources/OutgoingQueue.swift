@@ -22,7 +22,7 @@ final class OutgoingQueue: Sendable {
 
     /// The sentence the client is told when the queue overflowed.
     var overflowReason: String {
-        limit.exceeded("frames waiting for this slow connection").reason + "; reconnect and resume with since"
+        limit.exceeded("the queue of frames waiting for this connection").reason + "; reconnect and resume with since"
     }
 
     var hasOverflowed: Bool { state.withLock { $0 } }

@@ -90,7 +90,7 @@ struct WebSocketSession: Sendable {
         mutating func admit(_ budget: Budget, now: ContinuousClock.Instant = .now) throws(BudgetExceeded) {
             if now - start >= .seconds(60) { self = SubscribeWindow(start: now, count: 0) }
             count += 1
-            try budget.check(count, "subscribe attempts in this minute")
+            try budget.check(count, "the number of subscribe attempts this minute")
         }
     }
 
@@ -118,7 +118,8 @@ struct WebSocketSession: Sendable {
             }
             let held = state.subscriptions.withLock { $0.count }
             if !limits.channelsPerConnection.allows(held + 1) {
-                let reason = limits.channelsPerConnection.exceeded("subscriptions of this connection").reason
+                let budget = limits.channelsPerConnection
+                let reason = budget.exceeded("the number of subscriptions of this connection").reason
                 queue.send(ServerMessage.reply("error", channel: channel, error: reason))
                 return
             }
