@@ -126,9 +126,12 @@ import Testing
 
     @Test func aSlowConsumerIsClosedWithTheReasonAndResumesWithSince() async throws {
         let limit = 1_100
-        try await RealtimeProcess.with(cardsAPIURL: Self.deadCardsAPI,
-                                       settings: ["MAX_QUEUED_FRAMES_PER_CONNECTION": String(limit)]) { realtime in
-            let redis = RedisClient(configuration: try RedisConfiguration(url: TestEnvironment.redisURL()))
+        // 30 MB of events: on a Redis of its own, so the shared one stays quick for other tests.
+        let server = try await RedisServer.start()
+        defer { Task { await server.stop() } }
+        let settings = ["MAX_QUEUED_FRAMES_PER_CONNECTION": String(limit), "REDIS_URL": server.url]
+        try await RealtimeProcess.with(cardsAPIURL: Self.deadCardsAPI, settings: settings) { realtime in
+            let redis = RedisClient(configuration: try RedisConfiguration(url: server.url))
             defer { Task { await redis.shutdown() } }
             let bus = EventBus(redis: redis, keys: RedisKeys(prefix: realtime.keyPrefix))
             let token = try await realtime.token()
