@@ -85,7 +85,7 @@ let package = Package(
         .target(name: "Storage", dependencies: ["Budgets", "PromptCards", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
     ]
     + daemon("gateway", library: "GatewayService", dependencies: serviceBase + [
-        "RedisClient", httpClient, .product(name: "Crypto", package: "swift-crypto"),
+        "Budgets", "RedisClient", httpClient, .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("cards-api", library: "CardsAPIService", dependencies: serviceBase + [
         "PromptCards", "Promptfoo", "Storage", "Queue", "RedisClient", "ModelGrading",
@@ -93,7 +93,7 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("realtime", library: "RealtimeService", dependencies: serviceBase + [
-        "Queue", "RedisClient", httpClient,
+        "Budgets", "Queue", "RedisClient", httpClient,
         .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
     ])
     + daemon("queue-worker", library: "QueueWorkerService", dependencies: serviceBase + [
@@ -116,7 +116,15 @@ let package = Package(
             logging, postgres,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
-        .testTarget(name: "RealtimeTests", dependencies: ["RealtimeService", "ServiceKit", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "RealtimeTests", dependencies: [
+            "RealtimeService", "ServiceKit", "TestSupport", "Queue", "RedisClient", "JSONCore", "Budgets", httpClient,
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        ], swiftSettings: strict),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "GatewayService", "ServiceKit", "Budgets", "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], swiftSettings: strict),
         .testTarget(name: "PromptfooTests", dependencies: ["Promptfoo", "PromptCards", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "QueueWorkerTests", dependencies: [

@@ -36,11 +36,13 @@ mapfile -t ports < <(free_port 4)
 database_url=$("$root/scripts/postgres.sh" start "$dir/postgres" "${ports[0]}")
 redis_url=$("$root/scripts/redis.sh" start "$dir/redis" "${ports[1]}")
 
+# One signing key for every instance (the daemons refuse guessable ones).
+jwt_secret=$(openssl rand -base64 48)
 start_api() { # PORT NAME [VAR=VALUE...]: a release cards-api on PORT
   local port=$1 name=$2
   shift 2
   env HOST=127.0.0.1 PORT="$port" DATABASE_URL="$database_url" REDIS_URL="$redis_url" LOG_LEVEL=warning \
-    JWT_SECRET=bench-secret-bench-secret-bench-secret BCRYPT_COST=4 "$@" "$bin" >"$dir/$name.log" 2>&1 &
+    JWT_SECRET="$jwt_secret" BCRYPT_COST=4 "$@" "$bin" >"$dir/$name.log" 2>&1 &
   echo $! >"$dir/$name.pid"
   wait_http "http://127.0.0.1:$port/health/ready" 30
 }

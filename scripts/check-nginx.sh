@@ -34,6 +34,7 @@ command -v openssl >/dev/null || die "no openssl: run scripts/bootstrap.sh"
 mkdir -p "$tmp/prod/logs" "$tmp/prod/tls"
 cp "$root/nginx/nginx.conf" "$tmp/prod/nginx.conf"
 cp -r "$root/nginx/snippets" "$tmp/prod/snippets"
+cp "$root/nginx/trusted-proxies.conf" "$tmp/prod/trusted-proxies.conf"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
   -keyout "$tmp/prod/tls/tls.key" -out "$tmp/prod/tls/tls.crt" 2>/dev/null ||
   die "openssl could not make the test certificate"

@@ -47,7 +47,7 @@ up() {
 
   if [[ -z ${JWT_SECRET:-} ]]; then
     if [[ ! -s $run/jwt_secret ]]; then
-      (umask 077 && python3 -c 'import secrets; print(secrets.token_hex(32))' >"$run/jwt_secret")
+      (umask 077 && openssl rand -base64 48 >"$run/jwt_secret")
       log "generated $run/jwt_secret"
     fi
     chmod 600 "$run/jwt_secret"

@@ -4,7 +4,8 @@ import Testing
 
 /// The settings the read cache adds to cards-api's configuration.
 @Suite struct CardsAPIConfigTests {
-    let base = ["DATABASE_URL": "postgres://pcs:secret@db.internal:5432/pcs", "JWT_SECRET": String(repeating: "k", count: 32)]
+    let base = ["DATABASE_URL": "postgres://pcs:secret@db.internal:5432/pcs",
+                "JWT_SECRET": "4EcMgLKzFzyt83YnpuJ5WHYMAGDBTDaeT5u+18i87AR3Zz9h8YEWXecgiytxZg2k"]
 
     func config(_ extra: [String: String]) throws(ConfigError) -> CardsAPIConfig {
         try CardsAPIConfig(EnvironmentReader(base.merging(extra) { $1 }))

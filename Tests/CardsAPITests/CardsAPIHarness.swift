@@ -26,7 +26,7 @@ struct CardsAPIHarness: Sendable {
         var isProblem: Bool { headers[.contentType] == "application/problem+json" }
     }
 
-    static let secret = String(repeating: "k", count: 48)
+    static let secret = TestSecret.jwt()
     let client: any TestClientProtocol
     let database: PostgresClient
     /// This instance's Redis keys (its own prefix).

@@ -9,7 +9,7 @@ import Testing
 @Suite struct OpenAPITests {
     @Test func theDocumentAndTheRouterNameTheSameRoutes() async throws {
         let env = EnvironmentReader([
-            "DATABASE_URL": "postgres://u:p@127.0.0.1:1/db", "JWT_SECRET": String(repeating: "k", count: 40), "BCRYPT_COST": "4",
+            "DATABASE_URL": "postgres://u:p@127.0.0.1:1/db", "JWT_SECRET": TestSecret.jwt(), "BCRYPT_COST": "4",
         ])
         let served = Set(try await cardsAPIRoutes(config: CardsAPIConfig(env), logger: Logger(label: "test"))
             .filter { $0.contains(" /api/") })

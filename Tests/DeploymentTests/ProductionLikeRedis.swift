@@ -54,12 +54,29 @@ final class ProductionLikeRedis: Sendable {
             if attempt > 0 { try await Task.sleep(for: .milliseconds(100)) }
             do {
                 process.put(try await Self.launch(port: port, password: password, directory: directory))
+                try await waitUntilLoaded()
                 return
             } catch {
                 lastError = error
             }
         }
         throw lastError!
+    }
+
+    /// Waits until the server answers PING: listening, it may still be loading its
+    /// append-only file and answer every command with LOADING for a while.
+    private func waitUntilLoaded() async throws {
+        let client = try client()
+        defer { Task { await client.shutdown() } }
+        let deadline = ContinuousClock.now + .seconds(20)
+        while true {
+            do {
+                _ = try await client.send(["PING"])
+                return
+            } catch let error where "\(error)".contains("LOADING") && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 
     private static func launch(port: Int, password: String, directory: String) async throws -> ManagedProcess {

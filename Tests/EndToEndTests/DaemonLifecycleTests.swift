@@ -8,7 +8,7 @@ import Testing
 @Suite struct DaemonLifecycleTests {
     static let daemons = ["gateway", "cards-api", "realtime", "queue-worker", "llm-proxy", "healthd"]
     static let validEnvironment = [
-        "DATABASE_URL": "postgres://pcs:pcs@127.0.0.1:1/pcs", "JWT_SECRET": String(repeating: "s", count: 40),
+        "DATABASE_URL": "postgres://pcs:pcs@127.0.0.1:1/pcs", "JWT_SECRET": TestSecret.jwt(),
         "HOST": "127.0.0.1",
     ]
 
@@ -52,6 +52,21 @@ import Testing
         let (status, output) = try await refusal(daemon, environment)
         #expect(status == 78)
         #expect(output.contains("JWT_SECRET") && !output.contains("tiny-secret-value"))
+    }
+
+    /// The example from compose/.env.example and a guessable key: anyone could forge tokens with them.
+    @Test(arguments: ["gateway", "cards-api", "realtime"])
+    func anExampleOrGuessableJWTSecretStopsTheDaemonWithOneLine(daemon: String) async throws {
+        let secrets = ["replace-me-with-the-output-of-openssl-rand-base64-48", String(repeating: "changeme", count: 6)]
+        for secret in secrets {
+            var environment = Self.validEnvironment
+            environment["JWT_SECRET"] = secret
+            let (status, output) = try await refusal(daemon, environment)
+            #expect(status == 78, "EX_CONFIG")
+            let lines = output.split(separator: "\n")
+            #expect(lines.count == 1 && lines.first?.contains("JWT_SECRET") == true, "\(output)")
+            #expect(!output.contains(secret))
+        }
     }
 
     @Test func aMalformedDatabaseURLIsRefusedWithoutItsPassword() async throws {

@@ -104,6 +104,7 @@ import Testing
         #expect(sse == Array(ids[1...]))
 
         try await checkChannelAccess(suite: suite, owner: token, runID: runID, cardID: cardID)
+        try checkTokensStayOutOfTheLogs(suite, tokens: [token])
 
         let final = try await api.send(.GET, "/runs/\(runID)")
         #expect(final.json["status"] as? String == "completed", "\(final.text)")
@@ -165,6 +166,11 @@ import Testing
         expectProblem(try await anonymous.send(.GET, "/cards"), 401, "invalid token")
         anonymous.token = Self.expiredToken(secret: suite.jwtSecret)
         expectProblem(try await anonymous.send(.GET, "/cards"), 401, "expired token")
+        // Tokens in URLs end up in logs: only realtime's /ws and /events take one.
+        anonymous.token = nil
+        let valid = api.token ?? ""
+        expectProblem(try await anonymous.send(.GET, "/cards?access_token=\(valid)"), 401, "token in an API URL")
+        expectProblem(try await api.send(.GET, "/cards?access_token=\(valid)"), 401, "token in an API URL and a header")
     }
 
     /// An HS256 token whose `exp` is an hour ago, signed with the suite's real secret.
@@ -222,6 +228,21 @@ import Testing
         if response.status != .ok {  // a granted stream would never end
             let body = try await response.body.collect(upTo: 1 << 16)
             #expect(String(buffer: body).contains("not found"), "\(String(buffer: body))")
+        }
+    }
+
+    /// The WebSocket requests above carried the token as `?access_token=`: nginx's access log
+    /// has them with the token redacted, and no daemon log has the token either.
+    func checkTokensStayOutOfTheLogs(_ suite: SuiteProcesses, tokens: [String]) throws {
+        let accessLog = try String(contentsOfFile: suite.runDirectory + "/nginx/logs/access.log", encoding: .utf8)
+        #expect(accessLog.contains("/ws?access_token=[REDACTED]"), "nginx logged the WebSocket requests")
+        let logs = try FileManager.default.contentsOfDirectory(atPath: suite.runDirectory + "/logs")
+            .map { suite.runDirectory + "/logs/" + $0 } + [suite.runDirectory + "/nginx/logs/access.log"]
+        for file in logs {
+            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            for token in tokens {
+                #expect(!text.contains(token), "\(file) has an access token")
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import Testing
 
 /// The shared middleware stack, exercised through a real router.
 @Suite struct ProblemResponseTests {
+    static let secret = String(repeating: "k", count: 32)
     struct Payload: Decodable {
         var name: String
         var count: Int
@@ -23,10 +24,12 @@ import Testing
             struct Internal: Error { let secret = "db password" }
             throw Internal()
         }
-        let tokens = await AccessTokens(secret: String(repeating: "k", count: 32))
+        let tokens = await AccessTokens(secret: Self.secret)
         router.group("/private").add(middleware: AuthenticationMiddleware(tokens: tokens)).get("/me") { _, context in
             try context.requireIdentity().email
         }
+        router.group("/browser").add(middleware: AuthenticationMiddleware(tokens: tokens, acceptingTokenInQuery: true))
+            .get("/me") { _, context in try context.requireIdentity().email }
         return router
     }
 
@@ -113,7 +116,7 @@ import Testing
 
     @Test func tokensAreRequiredCheckedAndExpire() async throws {
         let app = Application(router: await makeRouter())
-        let secret = String(repeating: "k", count: 32)
+        let secret = Self.secret
         let identity = Identity(userID: UUID(), email: "a@b.co", role: "user")
         let valid = try await AccessTokens(secret: secret).issue(for: identity)
         let expired = try await AccessTokens(secret: secret, lifetime: .seconds(1)).issue(for: identity, now: .now.addingTimeInterval(-3600))
@@ -126,7 +129,19 @@ import Testing
             try await client.execute(uri: "/private/me", method: .get, headers: [.authorization: "Bearer \(valid)"]) { response in
                 #expect(response.status == .ok && String(buffer: response.body) == "a@b.co")
             }
-            try await client.execute(uri: "/private/me?access_token=\(valid)", method: .get) { #expect($0.status == .ok) }
+            // A token in the URL leaks into logs: only routes for browsers (realtime's) take one.
+            try await client.execute(uri: "/private/me?access_token=\(valid)", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                let body = try problem(response)
+                #expect(body.detail?.contains("Authorization") == true)
+            }
+            try await client.execute(uri: "/private/me?access_token=\(valid)", method: .get,
+                                     headers: [.authorization: "Bearer \(valid)"]) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/browser/me?access_token=\(valid)", method: .get) { response in
+                #expect(response.status == .ok)
+            }
             for token in [expired, forged, "garbage"] {
                 try await client.execute(uri: "/private/me", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
                     #expect(response.status == .unauthorized)

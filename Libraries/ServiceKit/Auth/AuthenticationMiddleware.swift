@@ -10,26 +10,36 @@ public protocol APIKeyAuthenticator: Sendable {
 }
 
 /// Requires credentials and records the caller: an access token (`Authorization: Bearer
-/// <jwt>`, or `?access_token=` for browsers that cannot set headers on WebSocket and
-/// EventSource) or, where an authenticator is given, an API key (`X-API-Key`).
+/// <jwt>`) or, where an authenticator is given, an API key (`X-API-Key`).
+///
+/// A token in the URL (`?access_token=`) ends up in proxy and browser histories and logs, so
+/// it is accepted only where a browser cannot send headers at all — realtime's WebSocket and
+/// EventSource routes, which opt in with `acceptingTokenInQuery` — and refused (401)
+/// everywhere else, even next to a valid header, so a client that leaks tokens finds out.
 public struct AuthenticationMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
     let tokens: AccessTokens
     let apiKeys: (any APIKeyAuthenticator)?
+    let acceptsTokenInQuery: Bool
 
-    public init(tokens: AccessTokens, apiKeys: (any APIKeyAuthenticator)? = nil) {
+    public init(tokens: AccessTokens, apiKeys: (any APIKeyAuthenticator)? = nil, acceptingTokenInQuery: Bool = false) {
         self.tokens = tokens
         self.apiKeys = apiKeys
+        self.acceptsTokenInQuery = acceptingTokenInQuery
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let identity: Identity
+        if !acceptsTokenInQuery, request.uri.queryParameters[Substring(Self.queryParameter)] != nil {
+            throw APIError.unauthorized(
+                "Access tokens in the URL are accepted only by /ws and /events; send Authorization: Bearer <token>")
+        }
         if let key = request.headers[.apiKey], !key.isEmpty, let apiKeys {
             guard let owner = try await apiKeys.identity(forAPIKey: key) else {
                 throw APIError.unauthorized("The API key is invalid or revoked")
             }
             identity = owner
-        } else if let token = Self.token(in: request) {
+        } else if let token = Self.token(in: request, acceptingQuery: acceptsTokenInQuery) {
             identity = try await tokens.verify(token)
         } else {
             let accepted = apiKeys == nil ? "Authorization: Bearer <token>" : "Authorization: Bearer <token> or X-API-Key"
@@ -40,8 +50,12 @@ public struct AuthenticationMiddleware<Context: IdentifiedRequestContext>: Route
         return try await next(request, context)
     }
 
-    /// The access token a request carries (header or query), if any.
-    public static func token(in request: Request) -> String? {
+    /// The query parameter browsers put the token in on realtime's routes.
+    public static var queryParameter: String { "access_token" }
+
+    /// The access token a request carries: its `Authorization: Bearer` header, or with
+    /// `acceptingQuery` (realtime's `/ws` and `/events` only) its `?access_token=`.
+    public static func token(in request: Request, acceptingQuery: Bool = false) -> String? {
         if let header = request.headers[.authorization] {
             // By hand rather than with Foundation's trimming, which costs more than the
             // rest of a cached request on Linux.
@@ -50,7 +64,7 @@ public struct AuthenticationMiddleware<Context: IdentifiedRequestContext>: Route
             let token = parts[1].trimmingASCIISpaces()
             return token.isEmpty ? nil : String(Substring(token))
         }
-        if let token = request.uri.queryParameters["access_token"], !token.isEmpty {
+        if acceptingQuery, let token = request.uri.queryParameters[Substring(queryParameter)], !token.isEmpty {
             return String(token)
         }
         return nil

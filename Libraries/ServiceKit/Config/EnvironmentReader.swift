@@ -59,11 +59,16 @@ public struct EnvironmentReader: Sendable {
         return try Self.validateHTTPURL(raw, variable: name)
     }
 
-    /// A secret: required, at least `minimumLength` characters. Its value never appears in errors.
+    /// A secret: required, at least `minimumLength` characters, not an example value from the
+    /// repository and not guessable (`SecretStrength`: at least 128 bits estimated), since
+    /// whoever knows a signing key can forge any token. Its value never appears in errors.
     public func secret(_ name: String, minimumLength: Int) throws(ConfigError) -> String {
         let value = try required(name)
         guard value.count >= minimumLength else {
             throw ConfigError(variable: name, reason: "must be at least \(minimumLength) characters long")
+        }
+        if let weakness = SecretStrength.weakness(of: value) {
+            throw ConfigError(variable: name, reason: weakness)
         }
         return value
     }

@@ -13,7 +13,7 @@ public enum ServiceRouter {
         let router = Router(context: Context.self)
         router.add(middleware: RequestIDMiddleware<Context>())
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: RequestLogMiddleware<Context>(.debug))
         router.add(middleware: ProblemMiddleware<Context>())
         HealthRoutes<Context>(service: service, checks: checks).register(on: router)
         return router

@@ -9,7 +9,8 @@ public func buildGateway(config: GatewayConfig, logger: Logger) async throws -> 
     let tokens = await AccessTokens(secret: config.jwtSecret)
     func proxy(_ name: String, _ url: String) -> ReverseProxy {
         ReverseProxy(name: name, baseURL: url, timeout: config.upstreamTimeout,
-                     breaker: CircuitBreaker(threshold: config.breakerThreshold, cooldown: config.breakerCooldown))
+                     breaker: CircuitBreaker(threshold: config.breakerThreshold, cooldown: config.breakerCooldown),
+                     maxBody: config.limits.requestBody)
     }
     let cardsAPI = proxy("cards-api", config.cardsAPIURL)
     let llmProxy = proxy("llm-proxy", config.llmProxyURL)

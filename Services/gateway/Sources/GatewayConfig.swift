@@ -1,3 +1,4 @@
+import Budgets
 import ServiceKit
 
 /// gateway's configuration, read from the environment.
@@ -11,6 +12,7 @@ public struct GatewayConfig: Sendable {
     /// Consecutive upstream failures that open an upstream's circuit, and for how long.
     public var breakerThreshold: Int
     public var breakerCooldown: Duration
+    public var limits: GatewayLimits
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8100)
@@ -21,5 +23,6 @@ public struct GatewayConfig: Sendable {
         upstreamTimeout = .seconds(try env.int("UPSTREAM_TIMEOUT_SECONDS", default: 60, range: 1...3600))
         breakerThreshold = try env.int("BREAKER_THRESHOLD", default: 5, range: 1...1000)
         breakerCooldown = .seconds(try env.int("BREAKER_COOLDOWN_SECONDS", default: 10, range: 1...3600))
+        limits = try GatewayLimits(env)
     }
 }

@@ -7,7 +7,8 @@ import ServiceKit
 /// callers cards-api lets read that run or card (its owner, or an admin). cards-api is asked
 /// with the caller's own token, so the ownership rules live in one place; a yes is
 /// remembered per user and channel for `ttl` (ownership never changes, and a run or card
-/// deleted since has no more events to leak). Anything but a clear answer refuses.
+/// deleted since has no more events to leak), a no for `refusalTTL`. Anything but a clear
+/// answer refuses.
 final class ChannelAccess: Sendable {
     enum Decision: Equatable, Sendable {
         case allowed
@@ -24,10 +25,15 @@ final class ChannelAccess: Sendable {
 
     let cardsAPIURL: String
     private let grants: ExpiringCache<Grant, Bool>
+    /// Refusals, remembered for a short while: asking again for a channel one may not read
+    /// (a guessed run id, say) costs no cards-api call and no query until it expires.
+    private let refusals: ExpiringCache<Grant, Bool>
 
-    init(cardsAPIURL: String, ttl: Duration = .seconds(300), capacity: Int = 100_000) {
+    init(cardsAPIURL: String, ttl: Duration = .seconds(300), refusalTTL: Duration = .seconds(30),
+         capacity: Int = 100_000) {
         self.cardsAPIURL = cardsAPIURL
         self.grants = ExpiringCache(ttl: ttl, capacity: capacity)
+        self.refusals = ExpiringCache(ttl: refusalTTL, capacity: capacity)
     }
 
     /// `channel` is one `EventChannel.parse` accepted; `token` the caller's access token.
@@ -35,6 +41,7 @@ final class ChannelAccess: Sendable {
         guard let path = Self.resourcePath(of: channel) else { return .allowed }
         let grant = Grant(userID: identity.userID, channel: channel)
         if grants.value(for: grant) != nil { return .allowed }
+        if refusals.value(for: grant) != nil { return .notFound }
 
         var request = HTTPClientRequest(url: cardsAPIURL + path)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
@@ -51,6 +58,7 @@ final class ChannelAccess: Sendable {
             grants.insert(true, for: grant)
             return .allowed
         case 403, 404:
+            refusals.insert(true, for: grant)
             return .notFound
         default:
             // 401 included: realtime itself just accepted the token, so cards-api refusing it

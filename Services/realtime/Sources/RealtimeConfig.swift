@@ -9,8 +9,11 @@ public struct RealtimeConfig: Sendable {
     public var jwtSecret: String
     /// cards-api, which says who may read a `run:` or `card:` channel.
     public var cardsAPIURL: String
-    /// Subscriptions one connection may hold.
-    public var maxChannelsPerConnection: Int
+    /// Connection caps, subscribe rate, queue bound (BudgetCatalog+Realtime).
+    public var limits: RealtimeLimits
+    /// How long a refused channel (missing, or another user's) is remembered, so asking for it
+    /// again costs no cards-api call.
+    public var refusalTTL: Duration
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8102)
@@ -18,6 +21,7 @@ public struct RealtimeConfig: Sendable {
         redisKeyPrefix = env.string("REDIS_KEY_PREFIX", default: "pcs")
         jwtSecret = try env.secret("JWT_SECRET", minimumLength: 32)
         cardsAPIURL = try env.httpURL("CARDS_API_URL", default: "http://127.0.0.1:8101")
-        maxChannelsPerConnection = try env.int("MAX_CHANNELS_PER_CONNECTION", default: 100, range: 1...10_000)
+        limits = try RealtimeLimits(env)
+        refusalTTL = .seconds(try env.int("CHANNEL_REFUSAL_TTL_SECONDS", default: 30, range: 1...3600))
     }
 }

@@ -1,3 +1,4 @@
+import Budgets
 import Foundation
 import HummingbirdWebSocket
 import Logging
@@ -7,11 +8,11 @@ import ServiceLifecycle
 import Synchronization
 
 /// One WebSocket connection: reads the client's ops, keeps its subscriptions on the hub,
-/// and writes replies and events in order through a single outbound queue.
+/// and writes replies and events in order through a single bounded outbound queue.
 struct WebSocketSession: Sendable {
     let hub: ChannelHub
     let access: ChannelAccess
-    let maxChannels: Int
+    let limits: RealtimeLimits
     let logger: Logger
 
     /// Who opened the connection: the identity and the token it was proven with.
@@ -20,89 +21,143 @@ struct WebSocketSession: Sendable {
         let token: String
     }
 
+    /// Thrown to end a session whose client reads too slowly (its queue overflowed).
+    struct SlowConsumer: Error {}
+
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, caller: Caller) async throws {
-        let (frames, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(10_000))
-        let send: @Sendable (String) -> Bool = { frame in
-            if case .enqueued = continuation.yield(frame) { return true }
-            return false
-        }
-        let subscriptions = Mutex<[String: UUID]>([:])
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await frame in frames { try await outbound.write(.text(frame)) }
-            }
-            defer { group.cancelAll() }
-            // On graceful shutdown the loop ends and the client is told the server is going
-            // away (1001), so it reconnects elsewhere and resumes from its last event id.
-            for try await message in inbound.messages(maxSize: 64 * 1024).cancelOnGracefulShutdown() {
-                guard case .text(let text) = message,
-                      let request = try? JSONDecoder().decode(ClientMessage.self, from: Data(text.utf8))
-                else {
-                    _ = send(ServerMessage.reply("error", error: "expected a JSON text frame with an \"op\""))
-                    continue
+        let queue = OutgoingQueue(limit: limits.queuedFramesPerConnection)
+        let state = SessionState()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await frame in queue.frames where !queue.hasOverflowed {
+                        try await outbound.write(.text(frame))
+                    }
                 }
-                await handle(request, caller: caller, send: send, subscriptions: subscriptions)
+                group.addTask {
+                    for await _ in queue.overflowed {
+                        logger.notice("closing a slow WebSocket client",
+                                      metadata: ["reason": "\(queue.overflowReason)"])
+                        try? await outbound.close(.policyViolation, reason: Self.closeReason(queue))
+                        throw SlowConsumer()
+                    }
+                }
+                group.addTask {
+                    // On graceful shutdown the loop ends and the client is told the server is going
+                    // away (1001), so it reconnects elsewhere and resumes from its last event id.
+                    for try await message in inbound.messages(maxSize: 64 * 1024).cancelOnGracefulShutdown() {
+                        guard case .text(let text) = message,
+                              let request = try? JSONDecoder().decode(ClientMessage.self, from: Data(text.utf8))
+                        else {
+                            queue.send(ServerMessage.reply("error", error: "expected a JSON text frame with an \"op\""))
+                            continue
+                        }
+                        await handle(request, caller: caller, queue: queue, state: state)
+                    }
+                    queue.finish()
+                    if Task.isShuttingDownGracefully {
+                        try? await outbound.close(.goingAway, reason: "server shutting down")
+                    }
+                }
+                defer { group.cancelAll() }
+                while try await group.next() != nil {}
             }
-            continuation.finish()
-            if Task.isShuttingDownGracefully {
-                try? await outbound.close(.goingAway, reason: "server shutting down")
-            }
+        } catch is SlowConsumer {
+            // Closed with the reason; the client resumes with `since`.
         }
-        for (channel, id) in subscriptions.withLock({ $0 }) {
+        for (channel, id) in state.subscriptions.withLock({ $0 }) {
             await hub.unsubscribe(id, channel: channel)
         }
     }
 
-    private func handle(_ request: ClientMessage, caller: Caller, send: @escaping @Sendable (String) -> Bool,
-                        subscriptions: borrowing Mutex<[String: UUID]>) async {
+    /// A close frame's reason is at most 123 bytes.
+    static func closeReason(_ queue: OutgoingQueue) -> String {
+        let reason = "slow consumer: over \(queue.limit.limit) queued frames (\(queue.limit.name)); resume with since"
+        return String(decoding: Array(reason.utf8.prefix(123)), as: UTF8.self)
+    }
+
+    /// What one connection holds: its subscriptions (channel → hub listener) and its subscribe attempts.
+    final class SessionState: Sendable {
+        let subscriptions = Mutex<[String: UUID]>([:])
+        let attempts = Mutex(SubscribeWindow())
+    }
+
+    /// Subscribe attempts in the current minute of one connection.
+    struct SubscribeWindow {
+        var start = ContinuousClock.now
+        var count = 0
+
+        mutating func admit(_ budget: Budget, now: ContinuousClock.Instant = .now) throws(BudgetExceeded) {
+            if now - start >= .seconds(60) { self = SubscribeWindow(start: now, count: 0) }
+            count += 1
+            try budget.check(count, "the number of subscribe attempts this minute")
+        }
+    }
+
+    private func handle(_ request: ClientMessage, caller: Caller, queue: OutgoingQueue, state: SessionState) async {
         switch request.op {
         case "ping":
-            _ = send(ServerMessage.reply("pong"))
+            queue.send(ServerMessage.reply("pong"))
         case "subscribe":
+            do {
+                try state.attempts.withLock { window throws(BudgetExceeded) in
+                    try window.admit(limits.subscribesPerMinute)
+                }
+            } catch {
+                queue.send(ServerMessage.reply("error", channel: request.channel, error: error.reason))
+                return
+            }
             guard let raw = request.channel, let channel = EventChannel.parse(raw) else {
-                _ = send(ServerMessage.reply("error", channel: request.channel, error: "unknown channel; expected run:<uuid>, card:<uuid> or health"))
+                queue.send(ServerMessage.reply("error", channel: request.channel,
+                                               error: "unknown channel; expected run:<uuid>, card:<uuid> or health"))
                 return
             }
-            if subscriptions.withLock({ $0[channel] != nil }) {
-                _ = send(ServerMessage.reply("subscribed", channel: channel))
+            if state.subscriptions.withLock({ $0[channel] != nil }) {
+                queue.send(ServerMessage.reply("subscribed", channel: channel))
                 return
             }
-            guard subscriptions.withLock({ $0.count }) < maxChannels else {
-                _ = send(ServerMessage.reply("error", channel: channel, error: "too many subscriptions (at most \(maxChannels))"))
+            let held = state.subscriptions.withLock { $0.count }
+            if !limits.channelsPerConnection.allows(held + 1) {
+                let budget = limits.channelsPerConnection
+                let reason = budget.exceeded("the number of subscriptions of this connection").reason
+                queue.send(ServerMessage.reply("error", channel: channel, error: reason))
                 return
             }
             switch await access.check(channel, identity: caller.identity, token: caller.token) {
             case .allowed:
                 break
             case .notFound:
-                _ = send(ServerMessage.reply("error", channel: channel, error: "no such channel"))
+                queue.send(ServerMessage.reply("error", channel: channel, error: "no such channel"))
                 return
             case .unavailable:
-                _ = send(ServerMessage.reply("error", channel: channel, error: "could not check access to the channel; try again"))
+                queue.send(ServerMessage.reply("error", channel: channel,
+                                               error: "could not check access to the channel; try again"))
                 return
             }
             do {
                 let id = try await hub.subscribe(channel: channel, since: request.since, sink: { event in
-                    send(EventEncoding.json(event))
+                    queue.send(EventEncoding.json(event))
                 }, onRegistered: {
-                    _ = send(ServerMessage.reply("subscribed", channel: channel))
+                    queue.send(ServerMessage.reply("subscribed", channel: channel))
                 })
-                subscriptions.withLock { $0[channel] = id }
+                state.subscriptions.withLock { $0[channel] = id }
             } catch {
                 logger.warning("subscribe failed", metadata: ["channel": "\(channel)", "error": "\(error)"])
-                _ = send(ServerMessage.reply("error", channel: channel, error: "subscription failed; try again"))
+                queue.send(ServerMessage.reply("error", channel: channel, error: "subscription failed; try again"))
             }
         case "unsubscribe":
             guard let raw = request.channel, let channel = EventChannel.parse(raw),
-                  let id = subscriptions.withLock({ $0.removeValue(forKey: channel) })
+                  let id = state.subscriptions.withLock({ $0.removeValue(forKey: channel) })
             else {
-                _ = send(ServerMessage.reply("error", channel: request.channel, error: "not subscribed to this channel"))
+                queue.send(ServerMessage.reply("error", channel: request.channel,
+                                               error: "not subscribed to this channel"))
                 return
             }
             await hub.unsubscribe(id, channel: channel)
-            _ = send(ServerMessage.reply("unsubscribed", channel: channel))
+            queue.send(ServerMessage.reply("unsubscribed", channel: channel))
         default:
-            _ = send(ServerMessage.reply("error", error: "unknown op \"\(request.op)\"; expected subscribe, unsubscribe or ping"))
+            queue.send(ServerMessage.reply(
+                "error", error: "unknown op \"\(request.op)\"; expected subscribe, unsubscribe or ping"))
         }
     }
 }
