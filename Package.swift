@@ -103,7 +103,7 @@ let package = Package(
     + daemon("healthd", library: "HealthService", dependencies: serviceBase + ["RedisClient", "Queue", "Storage", postgres, httpClient])
     + [
         .target(name: "TestSupport", dependencies: ["RedisClient", httpClient, postgres, logging], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "PromptCardsTests", dependencies: ["PromptCards"], swiftSettings: strict),
+        .testTarget(name: "PromptCardsTests", dependencies: ["PromptCards", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: strict),

@@ -110,8 +110,9 @@ struct OfficialSuiteTests {
                 continue
             }
             for test in group.tests {
-                let errors = schema.validate(test.data)
-                if errors.isEmpty == test.valid && schema.isValid(test.data) == test.valid {
+                let errors = (try? schema.validate(test.data)) ?? [ValidationError(instancePath: "", keywordPath: "",
+                                                                                  message: "over its work budget")]
+                if errors.isEmpty == test.valid && (try? schema.isValid(test.data)) == test.valid {
                     tally.passed += 1
                 } else {
                     tally.failed += 1

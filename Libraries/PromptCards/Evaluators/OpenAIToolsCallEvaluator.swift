@@ -23,7 +23,8 @@ public struct OpenAIToolsCallEvaluator: AssertionEvaluator {
         if case .failure(let issue) = Self.tools(assertion) { [issue] } else { [] }
     }
 
-    static func tools(_ assertion: Assertion) -> Result<[Tool], AssertionIssue> {
+    static func tools(_ assertion: Assertion,
+                      steps: Budget = BudgetCatalog.schemaSteps.standard) -> Result<[Tool], AssertionIssue> {
         let (list, field): (JSONValue?, String) = assertion.value != nil ? (assertion.value, "value") : (assertion.config?["tools"], "config.tools")
         guard let definitions = list?.arrayValue, !definitions.isEmpty else {
             return .failure(AssertionIssue(field: "value", reason: "value (or config.tools) must be the array of OpenAI tool definitions the calls are checked against"))
@@ -36,7 +37,7 @@ public struct OpenAIToolsCallEvaluator: AssertionEvaluator {
             }
             var parameters: JSONSchema?
             if let schema = function["parameters"] {
-                switch Assertion.compileSchema(schema, field: "\(field)[\(i)].function.parameters") {
+                switch Assertion.compileSchema(schema, field: "\(field)[\(i)].function.parameters", steps: steps) {
                 case .failure(let issue): return .failure(issue)
                 case .success(let compiled): parameters = compiled
                 }
@@ -48,7 +49,7 @@ public struct OpenAIToolsCallEvaluator: AssertionEvaluator {
 
     public func evaluate(output: String, assertion: Assertion, context: AssertionContext) -> AssertionVerdict {
         let tools: [Tool]
-        switch Self.tools(assertion) {
+        switch Self.tools(assertion, steps: context.meter.schemaSteps) {
         case .failure(let issue): return .invalid(issue, in: assertion)
         case .success(let list): tools = list
         }
@@ -79,7 +80,13 @@ public struct OpenAIToolsCallEvaluator: AssertionEvaluator {
             default:
                 return .binary(false, expectation: "\(expectation); call \(i) to \(quoted(name)) has no arguments")
             }
-            if let problems = tool.parameters?.problems(of: arguments) {
+            let problems: String?
+            do {
+                problems = try tool.parameters?.problems(of: arguments, meter: context.meter)
+            } catch {
+                return .error("\(assertion.type): \(error.reason)")
+            }
+            if let problems {
                 return .binary(false, expectation: "\(expectation); the arguments of \(quoted(name)) do not match its parameters: \(problems)")
             }
         }
