@@ -31,9 +31,11 @@ struct CardsAPIHarness: Sendable {
     /// The served API document; every response is checked against it.
     var contract: APIContract?
 
-    static func with(adminEmails: String = "", _ body: @Sendable (CardsAPIHarness) async throws -> Void) async throws {
+    /// `environment` adds to (or overrides) the test configuration, e.g. a budget.
+    static func with(adminEmails: String = "", environment: [String: String] = [:],
+                     _ body: @Sendable (CardsAPIHarness) async throws -> Void) async throws {
         try await TestDatabase.with { database, url in
-            try await instance(url: url, database: database, adminEmails: adminEmails, body)
+            try await instance(url: url, database: database, adminEmails: adminEmails, environment: environment, body)
         }
     }
 
@@ -47,12 +49,13 @@ struct CardsAPIHarness: Sendable {
     }
 
     private static func instance(url: String, database: PostgresClient, adminEmails: String = "",
+                                 environment: [String: String] = [:],
                                  _ body: @Sendable (CardsAPIHarness) async throws -> Void) async throws {
         let env = EnvironmentReader([
             "DATABASE_URL": url, "REDIS_URL": try TestEnvironment.redisURL(), "JWT_SECRET": secret,
             "REDIS_KEY_PREFIX": TestEnvironment.uniquePrefix("api"), "BCRYPT_COST": "4", "PORT": "0",
             "ADMIN_EMAILS": adminEmails,
-        ])
+        ].merging(environment) { $1 })
         var logger = Logger(label: "cards-api-test")
         logger.logLevel = .warning
         let app = try await buildCardsAPI(config: CardsAPIConfig(env), logger: logger)

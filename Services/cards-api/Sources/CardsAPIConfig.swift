@@ -26,6 +26,8 @@ public struct CardsAPIConfig: Sendable {
     /// The models that grade and embed when an assertion (and the request) names none.
     public var graderModel: String
     public var graderEmbeddingModel: String
+    /// The budgets on test cases, assertion evaluation and imports (`MAX_…` variables).
+    public var limits: CardsAPILimits
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8101)
@@ -47,6 +49,7 @@ public struct CardsAPIConfig: Sendable {
         llmProxyURL = try env.httpURL("LLM_PROXY_URL", default: "http://127.0.0.1:8104")
         graderModel = env.string("GRADER_MODEL", default: "smollm2")
         graderEmbeddingModel = env.string("GRADER_EMBEDDING_MODEL", default: graderModel)
+        limits = try CardsAPILimits(env)
         adminEmails = Set((env.optional("ADMIN_EMAILS") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
     }

@@ -8,6 +8,9 @@ enum APISchemas {
                 "type": Schema.string, "title": Schema.string, "status": Schema.integer, "detail": Schema.string,
                 "instance": Schema.string, "request_id": Schema.string,
                 "errors": Schema.array(Schema.object(["field": Schema.string, "reason": Schema.string], required: ["field", "reason"])),
+                // The budget a request went over (its env variable, the limit in force, its unit).
+                "limit": Schema.object(["name": Schema.string, "max": Schema.integer, "unit": Schema.string],
+                                       required: ["name", "max", "unit"]),
             ], required: ["type", "title", "status"]),
             "Credentials": Schema.object(["email": Schema.string, "password": Schema.string], required: ["email", "password"], closed: false),
             "RefreshRequest": Schema.object(["refresh_token": Schema.string], required: ["refresh_token"], closed: false),
