@@ -78,6 +78,28 @@ import Testing
         }
     }
 
+    @Test func aSchemaTooCostlyToCompileIsA422AtTheConfiguredBudget() async throws {
+        // 1,500 properties are 1,501 index entries: over a budget of 1,000 steps.
+        @Sendable func body() -> [String: Any] {
+            var properties: [String: Any] = [:]
+            for i in 0..<1_500 { properties["p\(i)"] = ["type": "string"] }
+            return ["vars": ["word": "hi"], "assert": [["type": "is-json", "value": ["properties": properties]]]]
+        }
+        try await CardsAPIHarness.with(environment: ["MAX_SCHEMA_STEPS": "1000"]) { api in
+            let (token, _) = try await api.account()
+            let card = try await api.card(token)
+            let created = try await api.send(.post, "/api/v1/cards/\(card)/tests", token: token, json: body())
+            expectLimit(created, status: .unprocessableContent, name: "MAX_SCHEMA_STEPS", field: "assert[0].value",
+                        elapsed: .zero)
+        }
+        try await CardsAPIHarness.with(environment: ["MAX_SCHEMA_STEPS": "5000"]) { api in
+            let (token, _) = try await api.account()
+            let card = try await api.card(token)
+            let created = try await api.send(.post, "/api/v1/cards/\(card)/tests", token: token, json: body())
+            #expect(created.status == .created, "\(created.text)")
+        }
+    }
+
     @Test func nestedAssertSetsAreCountedAgainstTheAssertionCap() async throws {
         try await CardsAPIHarness.with { api in
             let (token, _) = try await api.account()

@@ -9,7 +9,11 @@ public struct ContainsJSONEvaluator: AssertionEvaluator {
     public var typeName: String { "contains-json" }
 
     public func validate(_ assertion: Assertion) -> [AssertionIssue] {
-        if case .failure(let issue) = assertion.optionalSchema() { [issue] } else { [] }
+        validate(assertion, limits: .standard)
+    }
+
+    public func validate(_ assertion: Assertion, limits: AssertionLimits) -> [AssertionIssue] {
+        if case .failure(let issue) = assertion.optionalSchema(steps: limits.schemaSteps) { [issue] } else { [] }
     }
 
     public func evaluate(output: String, assertion: Assertion, context: AssertionContext) -> AssertionVerdict {

@@ -8,7 +8,11 @@ public struct IsJSONEvaluator: AssertionEvaluator {
     public var typeName: String { "is-json" }
 
     public func validate(_ assertion: Assertion) -> [AssertionIssue] {
-        if case .failure(let issue) = assertion.optionalSchema() { [issue] } else { [] }
+        validate(assertion, limits: .standard)
+    }
+
+    public func validate(_ assertion: Assertion, limits: AssertionLimits) -> [AssertionIssue] {
+        if case .failure(let issue) = assertion.optionalSchema(steps: limits.schemaSteps) { [issue] } else { [] }
     }
 
     public func evaluate(output: String, assertion: Assertion, context: AssertionContext) -> AssertionVerdict {

@@ -20,7 +20,11 @@ public struct OpenAIToolsCallEvaluator: AssertionEvaluator {
     }
 
     public func validate(_ assertion: Assertion) -> [AssertionIssue] {
-        if case .failure(let issue) = Self.tools(assertion) { [issue] } else { [] }
+        validate(assertion, limits: .standard)
+    }
+
+    public func validate(_ assertion: Assertion, limits: AssertionLimits) -> [AssertionIssue] {
+        if case .failure(let issue) = Self.tools(assertion, steps: limits.schemaSteps) { [issue] } else { [] }
     }
 
     static func tools(_ assertion: Assertion,

@@ -61,7 +61,7 @@ enum CardValidation {
     static func testCase(_ content: TestCaseContent, path: String, limits: AssertionLimits,
                          engine: AssertionEngine = .standard) throws -> TestCaseContent {
         try engine.checkLimits(content.assert, limits: limits, fieldPrefix: path + "assert")
-        let issues = engine.validate(content.assert, fieldPrefix: path + "assert")
+        let issues = engine.validate(content.assert, fieldPrefix: path + "assert", limits: limits)
         if let exceeded = issues.lazy.compactMap(\.exceeded).first { throw exceeded }
         var problems = issues.map { ProblemDetails.FieldError(field: $0.field, reason: $0.reason) }
         if let threshold = content.threshold, !(0...1).contains(threshold) {
