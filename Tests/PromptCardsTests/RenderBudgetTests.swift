@@ -6,9 +6,9 @@ import Testing
 /// The render bomb of issue 9: a template (or an assertion value) that repeats a large variable.
 @Suite("Rendering within MAX_RENDERED_PROMPT_BYTES")
 struct RenderBudgetTests {
-    /// 100,000 × `{{x}}` with a 40 KB `x`: 4 GB if rendered in full.
-    static let bomb = String(repeating: "{{x}}", count: 100_000)
-    static let largeVar: JSONValue = .string(String(repeating: "y", count: 40_960))
+    /// 20,000 × `{{x}}` with a 200 KB `x`: 4 GB if rendered in full, from a 100 KB template.
+    static let bomb = String(repeating: "{{x}}", count: 20_000)
+    static let largeVar: JSONValue = .string(String(repeating: "y", count: 204_800))
 
     @Test("a render that would build 4 GB stops at the budget, promptly, naming it")
     func renderBombStopsAtTheBudget() throws {
@@ -59,7 +59,7 @@ struct RenderBudgetTests {
             result = AssertionEngine.evaluate(output: "yyy", assertions: assertions, threshold: nil,
                                               context: AssertionContext(vars: ["x": Self.largeVar]))
         }
-        // Parsing the 500 KB template is most of this; rendering stops after the first 1 MB.
+        // Parsing the 100 KB template is most of this; rendering stops after the first 1 MB.
         #expect(elapsed < .seconds(2), "took \(elapsed) of CPU time")
         let components = result?.componentResults ?? []
         #expect(components.count == 2)
