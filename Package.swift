@@ -85,7 +85,7 @@ let package = Package(
         .target(name: "Storage", dependencies: ["Budgets", "PromptCards", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
     ]
     + daemon("gateway", library: "GatewayService", dependencies: serviceBase + [
-        "Budgets", "RedisClient", httpClient, .product(name: "Crypto", package: "swift-crypto"),
+        "RedisClient", httpClient, .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("cards-api", library: "CardsAPIService", dependencies: serviceBase + [
         "PromptCards", "Promptfoo", "Storage", "Queue", "RedisClient", "ModelGrading",
@@ -93,7 +93,7 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("realtime", library: "RealtimeService", dependencies: serviceBase + [
-        "Budgets", "Queue", "RedisClient", httpClient,
+        "Queue", "RedisClient", httpClient,
         .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
     ])
     + daemon("queue-worker", library: "QueueWorkerService", dependencies: serviceBase + [
@@ -103,7 +103,7 @@ let package = Package(
     + daemon("healthd", library: "HealthService", dependencies: serviceBase + ["RedisClient", "Queue", "Storage", postgres, httpClient])
     + [
         .target(name: "TestSupport", dependencies: ["RedisClient", httpClient, postgres, logging], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "PromptCardsTests", dependencies: ["PromptCards"], swiftSettings: strict),
+        .testTarget(name: "PromptCardsTests", dependencies: ["PromptCards", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ServiceKitTests", dependencies: ["Budgets", "ServiceKit", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: strict),

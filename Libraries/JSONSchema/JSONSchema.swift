@@ -1,3 +1,4 @@
+import Budgets
 import JSONCore
 
 /// A JSON Schema, checked and indexed once, that validates instances (`JSONValue`s).
@@ -13,7 +14,9 @@ import JSONCore
 /// `$dynamicRef`/`$recursiveRef` (refused at compile time), references to other documents
 /// (remote URLs, the meta-schemas: refused at compile time), and custom vocabularies.
 ///
-/// Validation never hangs: patterns are matched under a time limit and `$ref` chains and
+/// Neither compiling nor validating can run away: compiling counts its index entries against
+/// `Options.compileSteps`, validation counts every subschema evaluation and pattern search
+/// against the `WorkMeter` it is given (which also bounds regex time), and `$ref` chains and
 /// instance nesting are bounded.
 public struct JSONSchema: Sendable {
     /// The dialect a schema is read in.
@@ -41,14 +44,16 @@ public struct JSONSchema: Sendable {
         /// Whether `format` is checked (for the formats `FormatChecker` knows) or only an
         /// annotation, as both drafts say by default.
         public var assertFormats: Bool
-        /// How long one `pattern` match may take.
-        public var patternTimeLimit: Duration
+        /// The work compiling may take (`MAX_SCHEMA_STEPS`): one step per index entry and per
+        /// 64 bytes of its key, since a schema nested in many `$id` resources registers each
+        /// subschema once per enclosing resource.
+        public var compileSteps: Budget
 
         public init(defaultDraft: Draft = .draft2020_12, assertFormats: Bool = false,
-                    patternTimeLimit: Duration = .milliseconds(250)) {
+                    compileSteps: Budget = BudgetCatalog.schemaSteps.standard) {
             self.defaultDraft = defaultDraft
             self.assertFormats = assertFormats
-            self.patternTimeLimit = patternTimeLimit
+            self.compileSteps = compileSteps
         }
     }
 
@@ -68,23 +73,30 @@ public struct JSONSchema: Sendable {
         } else {
             draft = options.defaultDraft
         }
-        index = try SchemaIndex(root: schema, draft: draft)
+        index = try SchemaIndex(root: schema, draft: draft, steps: options.compileSteps)
     }
 
     /// The ways `instance` fails the schema, at most `maxErrors` of them; empty when it is valid.
-    public func validate(_ instance: JSONValue, maxErrors: Int = 10) -> [ValidationError] {
-        var evaluator = SchemaEvaluator(index: index, options: options, maxErrors: max(1, maxErrors))
+    /// Every subschema evaluated and every pattern searched is charged to `meter`; throws when
+    /// its schema steps or regex time run out, since the answer would then be a guess. Without
+    /// a meter, the validation gets one of its own at the catalog's defaults.
+    public func validate(_ instance: JSONValue, maxErrors: Int = 10,
+                         meter: WorkMeter = .standard()) throws(BudgetExceeded) -> [ValidationError] {
+        var evaluator = SchemaEvaluator(index: index, options: options, maxErrors: max(1, maxErrors), meter: meter)
         let valid = evaluator.evaluate(instance, schema, outerBase: SchemaIndex.defaultBase) != nil
+        if let exceeded = evaluator.exceeded { throw exceeded }
         if !valid && evaluator.errors.isEmpty {
             return [ValidationError(instancePath: "", keywordPath: "", message: "does not match the schema")]
         }
         return valid ? [] : evaluator.errors
     }
 
-    /// Whether `instance` is valid (stops at the first error).
-    public func isValid(_ instance: JSONValue) -> Bool {
-        var evaluator = SchemaEvaluator(index: index, options: options, maxErrors: 1)
+    /// Whether `instance` is valid (stops at the first error); throws as `validate` does.
+    public func isValid(_ instance: JSONValue, meter: WorkMeter = .standard()) throws(BudgetExceeded) -> Bool {
+        var evaluator = SchemaEvaluator(index: index, options: options, maxErrors: 1, meter: meter)
         evaluator.recording = false
-        return evaluator.evaluate(instance, schema, outerBase: SchemaIndex.defaultBase) != nil
+        let valid = evaluator.evaluate(instance, schema, outerBase: SchemaIndex.defaultBase) != nil
+        if let exceeded = evaluator.exceeded { throw exceeded }
+        return valid
     }
 }

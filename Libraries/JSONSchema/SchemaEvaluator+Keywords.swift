@@ -86,14 +86,17 @@ extension SchemaEvaluator {
             if stopsAtFirstFailure { return false }
         }
         if let pattern = s["pattern"]?.stringValue, let compiled = index.patterns[pattern] {
-            switch compiled.search(text, limit: options.patternTimeLimit) {
-            case .matched: break
-            case .notMatched:
+            switch search(compiled, in: text) {
+            case .matched?: break
+            case .notMatched?:
                 fail("pattern", "must match pattern \"\(pattern)\"")
                 valid = false
-            case .timedOut:
-                fail("pattern", "could not be checked against pattern \"\(pattern)\": matching timed out")
+            case .timedOut(let exceeded)?:
+                fail("pattern", "could not be checked against pattern \"\(pattern)\": matching timed out "
+                    + "after \(exceeded.budget.limit) ms of CPU time (\(exceeded.budget.name))")
                 valid = false
+            case .overBudget?, nil:
+                return false
             }
             if !valid && stopsAtFirstFailure { return false }
         }
@@ -243,14 +246,18 @@ extension SchemaEvaluator {
                 var matchedPattern = false
                 for (pattern, sub) in patternProperties {
                     guard let compiled = index.patterns[pattern] else { continue }
-                    switch compiled.search(name, limit: options.patternTimeLimit) {
-                    case .notMatched:
+                    switch search(compiled, in: name) {
+                    case .notMatched?:
                         continue
-                    case .timedOut:
-                        fail("patternProperties", "could not check property '\(name)' against pattern \"\(pattern)\": matching timed out")
+                    case .timedOut(let exceeded)?:
+                        fail("patternProperties", "could not check property '\(name)' against pattern \"\(pattern)\": "
+                            + "matching timed out after \(exceeded.budget.limit) ms of CPU time "
+                            + "(\(exceeded.budget.name))")
                         if failed() { return false }
                         continue
-                    case .matched:
+                    case .overBudget?, nil:
+                        return false
+                    case .matched?:
                         matchedPattern = true
                     }
                     if evaluate(members[name]!, sub, outerBase: base, keywords: ["patternProperties", pattern], instanceStep: name) == nil {

@@ -1,3 +1,4 @@
+import Budgets
 import JSONCore
 
 /// One validation of an instance against a compiled schema: walks both together, records
@@ -33,18 +34,48 @@ struct SchemaEvaluator {
     var keywordPath: [String] = []
     var refDepth = 0
     let tracksAnnotations: Bool
+    /// Where every subschema evaluation and pattern search is charged.
+    let meter: WorkMeter
+    /// Set when `meter` ran out: from then on every evaluation fails at once, so the walk unwinds
+    /// quickly, and `JSONSchema.validate` throws this instead of answering.
+    var exceeded: BudgetExceeded?
 
-    init(index: SchemaIndex, options: JSONSchema.Options, maxErrors: Int) {
+    init(index: SchemaIndex, options: JSONSchema.Options, maxErrors: Int, meter: WorkMeter) {
         self.index = index
         self.options = options
         self.maxErrors = maxErrors
+        self.meter = meter
         tracksAnnotations = index.usesUnevaluated
     }
 
     var draft: JSONSchema.Draft { index.draft }
 
     /// Whether a failure ends this evaluation at once: nothing more would be recorded.
-    var stopsAtFirstFailure: Bool { !recording || errors.count >= maxErrors }
+    var stopsAtFirstFailure: Bool { !recording || errors.count >= maxErrors || exceeded != nil }
+
+    /// Charges one step to the meter; false (with `exceeded` set) once the budget is spent.
+    mutating func step() -> Bool {
+        guard exceeded == nil else { return false }
+        do {
+            try meter.spendSchemaSteps()
+            return true
+        } catch {
+            exceeded = error
+            return false
+        }
+    }
+
+    /// Searches `text` for `pattern` as one step; nil (with `exceeded` set) once the meter is
+    /// spent, in steps or in regex time.
+    mutating func search(_ pattern: BoundedPattern, in text: String) -> BoundedPattern.Outcome? {
+        guard step() else { return nil }
+        let outcome = pattern.search(text, meter: meter)
+        if case .overBudget(let error) = outcome {
+            exceeded = error
+            return nil
+        }
+        return outcome
+    }
 
     mutating func fail(_ keyword: String, _ message: String) {
         guard recording, errors.count < maxErrors else { return }
@@ -75,6 +106,7 @@ struct SchemaEvaluator {
 
     /// The annotations when `instance` is valid against `schema`, nil when not.
     mutating func evaluate(_ instance: JSONValue, _ schema: JSONValue, outerBase: String) -> Annotations? {
+        guard step() else { return nil }
         guard case .object(let s) = schema else {
             if schema == .bool(false) {
                 fail("false", "is not allowed here (the schema is false)")

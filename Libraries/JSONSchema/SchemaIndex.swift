@@ -1,3 +1,4 @@
+import Budgets
 import Foundation
 import JSONCore
 
@@ -36,12 +37,17 @@ struct SchemaIndex: Sendable {
     static let defaultBase = "https://json-schema.invalid/root.json"
 
     private var pendingRefs: [(ref: String, base: String, path: String)] = []
+    /// The compile budget (`MAX_SCHEMA_STEPS`) and what the walk has spent of it.
+    private let stepBudget: Budget
+    private var steps = 0
 
-    init(root: JSONValue, draft: JSONSchema.Draft) throws(SchemaError) {
+    init(root: JSONValue, draft: JSONSchema.Draft, steps: Budget) throws(SchemaError) {
         self.draft = draft
+        stepBudget = steps
         try walk(root, outerBase: Self.defaultBase, enclosing: [], path: "")
         rootBase = Self.baseInside(root, outerBase: Self.defaultBase, draft: draft)
         for pending in pendingRefs {
+            try spend(1 + pending.ref.utf8.count >> 6)
             guard let target = resolve(pending.ref, base: pending.base) else {
                 throw SchemaError(path: pending.path, reason: "cannot resolve $ref \"\(pending.ref)\" (only references within this schema are supported)")
             }
@@ -118,7 +124,9 @@ struct SchemaIndex: Sendable {
             enclosing.append((base, ""))
         }
         for (resource, pointer) in enclosing {
-            locations[resource + "#" + pointer] = entry
+            let key = resource + "#" + pointer
+            try spend(1 + key.utf8.count >> 6)
+            locations[key] = entry
         }
 
         switch schema {
@@ -128,6 +136,17 @@ struct SchemaIndex: Sendable {
             try index(members, base: base, outerBase: outerBase, enclosing: enclosing, path: path)
         default:
             throw SchemaError(path: path, reason: "a schema must be an object or a boolean")
+        }
+    }
+
+    /// Counts `count` steps of compiling: one per index entry and per 64 bytes of its key, the
+    /// memory and time a deeply nested or many-`$id` schema makes the walk spend.
+    private mutating func spend(_ count: Int) throws(SchemaError) {
+        steps += count
+        do {
+            try stepBudget.check(steps, "compiling the JSON Schema")
+        } catch {
+            throw SchemaError(error)
         }
     }
 

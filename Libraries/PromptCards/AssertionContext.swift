@@ -1,6 +1,8 @@
+import JSONSchema
+
 /// What an assertion may look at besides the output: the test's variables, the rendered prompt,
 /// what the call reported (latency, cost, finish reason), and the grader to use by default.
-public struct AssertionContext: Sendable, Hashable {
+public struct AssertionContext: Sendable {
     /// The test case's variables; string values of assertions are rendered with them
     /// (`value: "{{expected}}"`), and `answer-relevance` reads `query` from them.
     public var vars: [String: JSONValue]
@@ -16,6 +18,10 @@ public struct AssertionContext: Sendable, Hashable {
     /// The suite's default grader for model-graded types whose assertion names no `provider`
     /// (promptfoo's `defaultTest.options.provider`); nil leaves the choice to the grader.
     public var defaultProvider: JSONValue?
+    /// Where the costly checks (schemas, regexes) charge their work. The engine puts a fresh one
+    /// here for each evaluation it starts (`AssertionLimits.meter()`), so every check of one
+    /// test case shares one budget; an evaluator only spends from it.
+    public var meter: WorkMeter
 
     public init(vars: [String: JSONValue] = [:], prompt: String = "", latencyMs: Int? = nil, cost: Double? = nil,
                 finishReason: String? = nil, defaultProvider: JSONValue? = nil) {
@@ -25,5 +31,6 @@ public struct AssertionContext: Sendable, Hashable {
         self.cost = cost
         self.finishReason = finishReason
         self.defaultProvider = defaultProvider
+        meter = AssertionLimits.standard.meter()
     }
 }

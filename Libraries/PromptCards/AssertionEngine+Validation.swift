@@ -2,8 +2,10 @@
 extension AssertionEngine {
     /// Every problem in `assertions` that would make them fail regardless of the output, with
     /// field paths under `fieldPrefix` (`assert[2].value`, `assert[0].assert[1].type` inside an
-    /// `assert-set`), for an API's 400 answer. Empty when all are valid.
-    public func validate(_ assertions: [Assertion], fieldPrefix: String = "assert") -> [AssertionIssue] {
+    /// `assert-set`), for an API's 400 answer. Empty when all are valid. Schemas are compiled
+    /// within `limits.schemaSteps`; one too costly is an issue carrying that budget (`exceeded`).
+    public func validate(_ assertions: [Assertion], fieldPrefix: String = "assert",
+                         limits: AssertionLimits = .standard) -> [AssertionIssue] {
         var issues: [AssertionIssue] = []
         for (index, assertion) in assertions.enumerated() {
             let path = "\(fieldPrefix)[\(index)]"
@@ -14,7 +16,7 @@ extension AssertionEngine {
                 issues.append(AssertionIssue(field: "\(path).threshold", reason: "threshold must be a finite number"))
             }
             if assertion.type == AssertionType.setTypeName {
-                issues += validateSet(assertion, path: path)
+                issues += validateSet(assertion, path: path, limits: limits)
                 continue
             }
             if assertion.type == AssertionType.negationPrefix + AssertionType.setTypeName {
@@ -42,14 +44,18 @@ extension AssertionEngine {
                     issues.append(AssertionIssue(field: "\(path).provider", reason: "\(type.name): \(reason)"))
                 }
             }
-            for issue in evaluator?.validate(assertion) ?? [] {
-                issues.append(AssertionIssue(field: "\(path).\(issue.field)", reason: "\(type.name): \(issue.reason)"))
+            for issue in evaluator?.validate(assertion, limits: limits) ?? [] {
+                issues.append(AssertionIssue(field: "\(path).\(issue.field)", reason: "\(type.name): \(issue.reason)",
+                                             exceeded: issue.exceeded.map {
+                                                 BudgetExceeded(budget: $0.budget, what: $0.what,
+                                                                field: "\(path).\(issue.field)")
+                                             }))
             }
         }
         return issues
     }
 
-    private func validateSet(_ set: Assertion, path: String) -> [AssertionIssue] {
+    private func validateSet(_ set: Assertion, path: String, limits: AssertionLimits) -> [AssertionIssue] {
         var issues: [AssertionIssue] = []
         if let threshold = set.threshold, threshold.isFinite, !(0...1).contains(threshold) {
             issues.append(AssertionIssue(field: "\(path).threshold", reason: "assert-set: threshold must be between 0 and 1"))
@@ -61,7 +67,7 @@ extension AssertionEngine {
             issues.append(AssertionIssue(field: "\(path).assert", reason: "assert-set: \"assert\" must list at least one assertion"))
             return issues
         }
-        return issues + validate(children, fieldPrefix: "\(path).assert")
+        return issues + validate(children, fieldPrefix: "\(path).assert", limits: limits)
     }
 
     /// Validates with the built-in types (`AssertionEngine.standard`).

@@ -1,4 +1,5 @@
 import Foundation
+import JSONSchema
 
 /// Runs a test case's assertions on a model's output and grades it the way promptfoo does.
 ///
@@ -31,20 +32,38 @@ public struct AssertionEngine: Sendable {
     // MARK: Evaluation without a grader
 
     /// Grades `output` against all of a test case's `assertions`; see the type's documentation for the rules.
+    /// A test over one of `limits`' shape budgets fails as a whole, with the budget's reason, without
+    /// running anything; the checks that run share one `WorkMeter`: `meter` when given (so the caller
+    /// can ask it afterwards whether a work budget ran out), else a fresh one of `limits`.
     public func evaluate(output: String, assertions: [Assertion], threshold: Double?,
-                         context: AssertionContext = AssertionContext()) -> GradingResult {
-        let results = assertions.map { evaluate(output: output, assertion: $0, context: context) }
+                         context: AssertionContext = AssertionContext(),
+                         limits: AssertionLimits = .standard, meter: WorkMeter? = nil) -> GradingResult {
+        if let refused = Self.refusal(of: assertions, by: self, limits: limits) { return refused }
+        let context = context.metered(by: meter ?? limits.meter())
+        let results = assertions.map { evaluate(output: output, metered: $0, context: context, limits: limits) }
         return Self.combine(assertions, results, threshold: threshold)
     }
 
     /// Grades `output` against one assertion (or `assert-set`). Never throws: an unknown type, a
-    /// bad value or an invalid regex gives a failed result (score 0) whose reason says what is wrong.
-    public func evaluate(output: String, assertion: Assertion, context: AssertionContext = AssertionContext()) -> GradingResult {
-        switch prepare(assertion, context: context) {
+    /// bad value, an invalid regex or a budget gone over gives a failed result (score 0) whose
+    /// reason says what is wrong.
+    public func evaluate(output: String, assertion: Assertion, context: AssertionContext = AssertionContext(),
+                         limits: AssertionLimits = .standard) -> GradingResult {
+        if let refused = Self.refusal(of: [assertion], by: self, limits: limits) {
+            return .failure(refused.reason, assertion: assertion)
+        }
+        return evaluate(output: output, metered: assertion, context: context.metered(by: limits.meter()),
+                        limits: limits)
+    }
+
+    /// One assertion, its context already carrying the evaluation's meter.
+    private func evaluate(output: String, metered assertion: Assertion, context: AssertionContext,
+                          limits: AssertionLimits) -> GradingResult {
+        switch prepare(assertion, context: context, limits: limits) {
         case .finished(let result):
             return result
         case .set(let children):
-            let results = children.map { evaluate(output: output, assertion: $0, context: context) }
+            let results = children.map { evaluate(output: output, metered: $0, context: context, limits: limits) }
             return Self.setResult(assertion, children, results)
         case .leaf(let leaf):
             let verdict = leaf.evaluator.evaluate(output: output, assertion: leaf.rendered, context: context)
@@ -54,36 +73,52 @@ public struct AssertionEngine: Sendable {
 
     /// Grades with the built-in types (`AssertionEngine.standard`).
     public static func evaluate(output: String, assertions: [Assertion], threshold: Double?,
-                                context: AssertionContext = AssertionContext()) -> GradingResult {
-        standard.evaluate(output: output, assertions: assertions, threshold: threshold, context: context)
+                                context: AssertionContext = AssertionContext(),
+                                limits: AssertionLimits = .standard, meter: WorkMeter? = nil) -> GradingResult {
+        standard.evaluate(output: output, assertions: assertions, threshold: threshold, context: context,
+                          limits: limits, meter: meter)
     }
 
     // MARK: Evaluation with a grader
 
-    /// Like `evaluate(output:assertions:threshold:context:)`, with `grader` answering the
+    /// Like `evaluate(output:assertions:threshold:context:limits:)`, with `grader` answering the
     /// model-graded types. Assertions run one after another, in order; between two of them the
-    /// task yields, so that a long list of costly checks (each bounded on its own) never holds
-    /// a thread of the cooperative pool for long.
+    /// task yields, so that a long list of costly checks (each bounded on its own, and all
+    /// together by `limits`) never holds a thread of the cooperative pool for long.
     public func evaluate(output: String, assertions: [Assertion], threshold: Double?,
-                         context: AssertionContext = AssertionContext(), grader: any ModelGrader) async -> GradingResult {
+                         context: AssertionContext = AssertionContext(), grader: any ModelGrader,
+                         limits: AssertionLimits = .standard, meter: WorkMeter? = nil) async -> GradingResult {
+        if let refused = Self.refusal(of: assertions, by: self, limits: limits) { return refused }
+        let context = context.metered(by: meter ?? limits.meter())
         var results: [GradingResult] = []
         for assertion in assertions {
-            results.append(await evaluate(output: output, assertion: assertion, context: context, grader: grader))
+            results.append(await evaluate(output: output, metered: assertion, context: context, grader: grader,
+                                          limits: limits))
             await Task.yield()
         }
         return Self.combine(assertions, results, threshold: threshold)
     }
 
-    /// Like `evaluate(output:assertion:context:)`, with `grader` answering model-graded types.
+    /// Like `evaluate(output:assertion:context:limits:)`, with `grader` answering model-graded types.
     public func evaluate(output: String, assertion: Assertion, context: AssertionContext = AssertionContext(),
-                         grader: any ModelGrader) async -> GradingResult {
-        switch prepare(assertion, context: context) {
+                         grader: any ModelGrader, limits: AssertionLimits = .standard) async -> GradingResult {
+        if let refused = Self.refusal(of: [assertion], by: self, limits: limits) {
+            return .failure(refused.reason, assertion: assertion)
+        }
+        return await evaluate(output: output, metered: assertion, context: context.metered(by: limits.meter()),
+                              grader: grader, limits: limits)
+    }
+
+    private func evaluate(output: String, metered assertion: Assertion, context: AssertionContext,
+                          grader: any ModelGrader, limits: AssertionLimits) async -> GradingResult {
+        switch prepare(assertion, context: context, limits: limits) {
         case .finished(let result):
             return result
         case .set(let children):
             var results: [GradingResult] = []
             for child in children {
-                results.append(await evaluate(output: output, assertion: child, context: context, grader: grader))
+                results.append(await evaluate(output: output, metered: child, context: context, grader: grader,
+                                              limits: limits))
             }
             return Self.setResult(assertion, children, results)
         case .leaf(let leaf):
@@ -99,8 +134,10 @@ public struct AssertionEngine: Sendable {
 
     /// Grades with the built-in types and `grader`.
     public static func evaluate(output: String, assertions: [Assertion], threshold: Double?,
-                                context: AssertionContext = AssertionContext(), grader: any ModelGrader) async -> GradingResult {
-        await standard.evaluate(output: output, assertions: assertions, threshold: threshold, context: context, grader: grader)
+                                context: AssertionContext = AssertionContext(), grader: any ModelGrader,
+                                limits: AssertionLimits = .standard, meter: WorkMeter? = nil) async -> GradingResult {
+        await standard.evaluate(output: output, assertions: assertions, threshold: threshold, context: context,
+                                grader: grader, limits: limits, meter: meter)
     }
 
     /// Whether any of `assertions` (sets included) is of a model-graded type, so a caller knows
@@ -165,8 +202,9 @@ public struct AssertionEngine: Sendable {
         case leaf(Leaf)
     }
 
-    /// Parses the type, checks the fields every type shares, and renders the value.
-    func prepare(_ assertion: Assertion, context: AssertionContext) -> Prepared {
+    /// Parses the type, checks the fields every type shares, and renders the value (within
+    /// `limits.renderedValueBytes`).
+    func prepare(_ assertion: Assertion, context: AssertionContext, limits: AssertionLimits) -> Prepared {
         if assertion.type == AssertionType.setTypeName {
             if let issue = Self.weightIssue(assertion) { return .finished(.failure(issue.reason, assertion: assertion)) }
             guard let children = assertion.assert, !children.isEmpty else {
@@ -193,7 +231,13 @@ public struct AssertionEngine: Sendable {
             return .finished(.failure(AssertionTypeError(type: assertion.type).reason, assertion: assertion))
         }
         var rendered = assertion
-        rendered.value = assertion.value.map { Self.render($0, vars: context.vars) }
+        do {
+            rendered.value = try assertion.value.map { value throws(BudgetExceeded) in
+                try Self.render(value, vars: context.vars, budget: limits.renderedValueBytes)
+            }
+        } catch {
+            return .finished(.failure("\(assertion.type): \(error.reason)", assertion: assertion))
+        }
         return .leaf(Leaf(assertion: assertion, rendered: rendered, type: type, evaluator: evaluator))
     }
 
@@ -202,16 +246,32 @@ public struct AssertionEngine: Sendable {
 
     /// `value` with `{{name}}` placeholders in its strings (and in the strings of an array)
     /// replaced from `vars`, as promptfoo renders assertion values. A string that is not a
-    /// valid template stays as written.
-    static func render(_ value: JSONValue, vars: [String: JSONValue]) -> JSONValue {
+    /// valid template stays as written. `budget` caps the UTF-8 size of all the rendered strings
+    /// of the value together, and rendering stops as soon as they would pass it.
+    static func render(_ value: JSONValue, vars: [String: JSONValue],
+                       budget: Budget) throws(BudgetExceeded) -> JSONValue {
+        var size = 0
+        func rendered(_ text: String) throws(BudgetExceeded) -> String {
+            guard text.contains("{{"), let template = try? PromptTemplate(text) else { return text }
+            let result = try template.render(vars, budget: budget)
+            size += result.utf8.count
+            try budget.check(size, "the rendered assertion value")
+            return result
+        }
         switch value {
-        case .string(let text) where text.contains("{{"):
-            guard let template = try? PromptTemplate(text) else { return value }
-            return .string(template.render(vars))
+        case .string(let text):
+            return .string(try rendered(text))
         case .array(let elements):
-            return .array(elements.map { element in
-                if case .string = element { render(element, vars: vars) } else { element }
-            })
+            var out: [JSONValue] = []
+            out.reserveCapacity(elements.count)
+            for element in elements {
+                if case .string(let text) = element {
+                    out.append(.string(try rendered(text)))
+                } else {
+                    out.append(element)
+                }
+            }
+            return .array(out)
         default:
             return value
         }

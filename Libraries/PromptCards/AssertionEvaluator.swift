@@ -11,6 +11,16 @@ public protocol AssertionEvaluator: Sendable {
     /// Fields are relative to the assertion (`value`); reasons do not repeat the type name.
     func validate(_ assertion: Assertion) -> [AssertionIssue]
 
+    /// `validate(_:)` within `limits`, for types whose checks have a cost of their own (compiling
+    /// a JSON Schema takes up to `limits.schemaSteps`); the default ignores them.
+    func validate(_ assertion: Assertion, limits: AssertionLimits) -> [AssertionIssue]
+
     /// Checks `output` against `assertion`.
     func evaluate(output: String, assertion: Assertion, context: AssertionContext) -> AssertionVerdict
+}
+
+extension AssertionEvaluator {
+    public func validate(_ assertion: Assertion, limits: AssertionLimits) -> [AssertionIssue] {
+        validate(assertion)
+    }
 }

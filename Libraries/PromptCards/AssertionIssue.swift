@@ -6,10 +6,18 @@ public struct AssertionIssue: Error, Sendable, Hashable, Codable, CustomStringCo
     public var field: String
     /// What is wrong, for people.
     public var reason: String
+    /// Set when what is wrong is a budget gone over (a schema too costly to compile), so an API
+    /// answers the problem naming that limit rather than a plain 400.
+    public var exceeded: BudgetExceeded? = nil
 
-    public init(field: String, reason: String) {
+    public init(field: String, reason: String, exceeded: BudgetExceeded? = nil) {
         self.field = field
         self.reason = reason
+        self.exceeded = exceeded
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case field, reason
     }
 
     /// "field: reason".

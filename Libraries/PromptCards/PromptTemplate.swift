@@ -1,3 +1,5 @@
+import Budgets
+
 /// A prompt with `{{ variable }}` placeholders, parsed once and rendered many times.
 ///
 /// The syntax is the placeholder subset of nunjucks, the engine promptfoo renders prompts with:
@@ -101,23 +103,42 @@ public struct PromptTemplate: Sendable, Hashable {
     /// The prompt with every placeholder replaced: strings as they are, numbers and booleans as
     /// their JSON text (`3`, `0.5`, `true`), arrays and objects as compact JSON. A missing variable,
     /// a missing member and `null` render as nothing, as nunjucks renders `undefined` and `null`.
-    public func render(_ vars: [String: JSONValue]) -> String {
+    ///
+    /// `budget` caps the UTF-8 size of the result (`MAX_RENDERED_PROMPT_BYTES`): the size is
+    /// checked before each piece is appended, so a template that repeats a large variable fails
+    /// as soon as it would pass the limit, without ever building the oversized string.
+    public func render(_ vars: [String: JSONValue], budget: Budget) throws(BudgetExceeded) -> String {
         var out = ""
-        out.reserveCapacity(source.utf8.count + 64)
+        out.reserveCapacity(min(source.utf8.count + 64, budget.limit))
+        var size = 0
+        func append(_ piece: String) throws(BudgetExceeded) {
+            size += piece.utf8.count
+            try budget.check(size, "the rendered template")
+            out += piece
+        }
         for segment in segments {
             switch segment {
             case .text(let text):
-                out += text
+                try append(text)
             case .variable(let root, let path):
                 guard let value = vars[root]?.value(at: path) else { continue }
                 switch value {
                 case .null: break
-                case .string(let s): out += s
-                default: value.write(to: &out)
+                case .string(let s): try append(s)
+                default:
+                    var json = ""
+                    value.write(to: &json)
+                    try append(json)
                 }
             }
         }
         return out
+    }
+
+    /// `render(_:budget:)` at the catalog's default `MAX_RENDERED_PROMPT_BYTES`, for callers that
+    /// read no configuration; a daemon passes the budget it read from its environment instead.
+    public func render(_ vars: [String: JSONValue]) throws(BudgetExceeded) -> String {
+        try render(vars, budget: BudgetCatalog.renderedPromptBytes.standard)
     }
 
     // MARK: Names

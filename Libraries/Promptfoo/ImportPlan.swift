@@ -9,14 +9,19 @@ public struct PlannedCard: Sendable, Equatable {
     /// The config's providers, as the suite's model names (`openai/gpt-4o-mini`, …).
     public var defaultModels: [String]
     public var tests: [TestCaseContent]
+    /// Where in the config each of `tests` came from (`tests[2]`), in the same order, so a test
+    /// the API refuses is named the way its author wrote it.
+    public var testPaths: [String]
 
-    public init(title: String, description: String, template: String, tags: [String], defaultModels: [String], tests: [TestCaseContent]) {
+    public init(title: String, description: String, template: String, tags: [String], defaultModels: [String],
+                tests: [TestCaseContent], testPaths: [String]) {
         self.title = title
         self.description = description
         self.template = template
         self.tags = tags
         self.defaultModels = defaultModels
         self.tests = tests
+        self.testPaths = testPaths
     }
 }
 

@@ -6,21 +6,34 @@ import PromptCards
 /// providers as default models. What cannot be represented — `file://` and other external
 /// references, JavaScript/Python and other unknown assertion types, transforms, per-test
 /// options — is reported per item with its path, never silently dropped.
+///
+/// A config over one of `limits` is refused as a whole with a `PromptfooError` naming the
+/// budget: too big, too many nodes once aliases are expanded, nested too deep, or more tests
+/// than `limits.tests` (cards × tests, every list-valued var's combinations counted before any
+/// is expanded).
 public enum PromptfooImporter {
-    public static func plan(_ text: String, engine: AssertionEngine = .standard) throws(PromptfooError) -> ImportPlan {
-        guard case .object(let root) = try YAMLDocument.parse(text) else {
+    public static func plan(_ text: String, engine: AssertionEngine = .standard,
+                            limits: ImportLimits = .standard) throws(PromptfooError) -> ImportPlan {
+        guard case .object(let root) = try YAMLDocument.parse(text, limits: limits) else {
             throw PromptfooError(reason: "a promptfoo config must be a mapping with prompts and tests")
         }
         var context = Context(root: root, engine: engine)
         let models = context.providers(root["providers"])
         let prompts = context.prompts(root["prompts"])
-        let tests = context.tests(root["tests"], defaults: root["defaultTest"])
+        let planned: (tests: [TestCaseContent], paths: [String])
+        do {
+            planned = try context.tests(root["tests"], defaults: root["defaultTest"], copies: max(1, prompts.count),
+                                        budget: limits.tests)
+        } catch {
+            throw PromptfooError(error)
+        }
         let description = root["description"]?.stringValue ?? ""
         var cards: [PlannedCard] = []
         for (index, prompt) in prompts.enumerated() {
             let title = prompt.label ?? (description.isEmpty ? "Prompt \(index + 1)" : description)
             cards.append(PlannedCard(title: String(title.prefix(200)), description: description, template: prompt.template,
-                                     tags: ["promptfoo"], defaultModels: models, tests: tests))
+                                     tags: ["promptfoo"], defaultModels: models, tests: planned.tests,
+                                     testPaths: planned.paths))
         }
         return ImportPlan(cards: cards, issues: context.issues)
     }
@@ -117,11 +130,17 @@ public enum PromptfooImporter {
             return models.filter { seen.insert($0).inserted }
         }
 
-        mutating func tests(_ value: JSONValue?, defaults: JSONValue?) -> [TestCaseContent] {
-            let base = defaults.flatMap { testParts($0, path: "defaultTest") } ?? TestCaseContent(description: "", vars: [:], assert: [], threshold: nil)
+        /// The tests and the config path of each. Each is planned `copies` times (once per card);
+        /// `budget` caps the total, counted before list-valued vars are expanded.
+        mutating func tests(_ value: JSONValue?, defaults: JSONValue?, copies: Int,
+                            budget: Budget) throws(BudgetExceeded) -> (tests: [TestCaseContent], paths: [String]) {
+            let base = defaults.flatMap { testParts($0, path: "defaultTest") }
+                ?? TestCaseContent(description: "", vars: [:], assert: [], threshold: nil)
             switch value {
             case .array(let items)?:
                 var tests: [TestCaseContent] = []
+                var paths: [String] = []
+                var planned = 0
                 for (index, item) in items.enumerated() {
                     let path = "tests[\(index)]"
                     if case .string(let reference) = item {
@@ -132,9 +151,14 @@ public enum PromptfooImporter {
                     test.vars = base.vars.merging(test.vars) { _, own in own }
                     test.assert = base.assert + test.assert
                     test.threshold = test.threshold ?? base.threshold
-                    tests += expand(test, path: path)
+                    planned = Self.saturatingAdd(planned, Self.saturatingProduct([Self.combinations(of: test), copies]))
+                    try budget.check(planned, "the number of test cases this import would create (each card's tests, "
+                        + "with every combination of list-valued vars)", field: path)
+                    let expanded = expand(test, path: path)
+                    tests += expanded
+                    paths += Array(repeating: path, count: expanded.count)
                 }
-                return tests
+                return (tests, paths)
             case .string(let reference)?:
                 report("tests", "tests from \(reference) are an external reference; inline them to import")
             case nil:
@@ -142,16 +166,40 @@ public enum PromptfooImporter {
             default:
                 report("tests", "tests must be a list")
             }
-            return []
+            return ([], [])
+        }
+
+        /// The list-valued vars `expand` multiplies out: non-empty arrays of scalars and arrays.
+        static func listValues(_ value: JSONValue) -> [JSONValue]? {
+            guard case .array(let values) = value, !values.isEmpty,
+                  values.allSatisfy({ if case .object = $0 { return false } else { return true } })
+            else { return nil }
+            return values
+        }
+
+        /// How many tests `expand` makes of `test`, worked out without making them (saturating).
+        static func combinations(of test: TestCaseContent) -> Int {
+            saturatingProduct(test.vars.values.compactMap { listValues($0)?.count })
+        }
+
+        static func saturatingProduct(_ factors: [Int]) -> Int {
+            factors.reduce(1) { product, factor in
+                let (result, overflow) = product.multipliedReportingOverflow(by: factor)
+                return overflow ? Int.max : result
+            }
+        }
+
+        static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
+            let (result, overflow) = a.addingReportingOverflow(b)
+            return overflow ? Int.max : result
         }
 
         /// promptfoo runs a test once per value of each list-valued variable (all combinations).
+        /// Callers count the combinations first (`combinations(of:)`) and stay within their budget.
         func expand(_ test: TestCaseContent, path: String) -> [TestCaseContent] {
             var expanded = [test]
             for key in test.vars.keys.sorted() {
-                guard case .array(let values) = test.vars[key]!, !values.isEmpty,
-                      values.allSatisfy({ if case .object = $0 { return false } else { return true } })
-                else { continue }
+                guard let values = Self.listValues(test.vars[key]!) else { continue }
                 expanded = expanded.flatMap { partial in
                     values.map { value in
                         var copy = partial

@@ -1,9 +1,12 @@
+import Budgets
 import Foundation
 import PromptCards
 import Yams
 
 /// YAML (or JSON, which is YAML) text to `JSONValue`, with anchors, aliases and merge keys
-/// resolved by Yams, and syntax errors reported with their line and column.
+/// resolved by Yams, and syntax errors reported with their line and column. The document is
+/// held to its budgets first (size, then expanded nodes and nesting by `YAMLExpansionScan`), so
+/// Yams only ever builds trees of a bounded size.
 enum YAMLDocument {
     /// YAML 1.2's core schema, as promptfoo's parser (js-yaml) reads configs: `Yes`, `no`,
     /// `on` stay strings (YAML 1.1 would make them booleans), and dates stay strings.
@@ -14,7 +17,13 @@ enum YAMLDocument {
         return Resolver.default.replacing(bool).replacing(int).removing(.timestamp)
     }()
 
-    static func parse(_ text: String) throws(PromptfooError) -> JSONValue {
+    static func parse(_ text: String, limits: ImportLimits) throws(PromptfooError) -> JSONValue {
+        do {
+            try limits.documentBytes.check(text.utf8.count, "the config")
+            try YAMLExpansionScan.check(text, nodes: limits.yamlNodes, depth: limits.yamlDepth)
+        } catch {
+            throw PromptfooError(error)
+        }
         let loaded: Any?
         do {
             loaded = try Yams.load(yaml: text, Self.coreSchema)

@@ -43,7 +43,7 @@ struct APIContract: Sendable {
         root["components"] = document["components"]
         do {
             let validator = try JSONSchema(.object(root))
-            return validator.validate(instance).map { "\(method) \(path) \(status): \($0)" }
+            return try validator.validate(instance).map { "\(method) \(path) \(status): \($0)" }
         } catch {
             return ["schema does not compile: \(error)"]
         }

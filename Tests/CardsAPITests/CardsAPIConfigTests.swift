@@ -1,4 +1,5 @@
 import CardsAPIService
+import PromptCards
 import ServiceKit
 import Testing
 
@@ -28,6 +29,20 @@ import Testing
                 guard let error = error as? ConfigError else { return false }
                 return error.variable == name && !error.description.contains("secret")
             }
+        }
+    }
+
+    @Test func assertionAndImportBudgetsAreReadOnceAndChecked() throws {
+        let defaults = try config([:]).limits
+        #expect(defaults.assertions == .standard && defaults.imports == .standard)
+        let set = try config(["MAX_ASSERTIONS_PER_TEST": "20", "MAX_SCHEMA_STEPS": "5000", "MAX_IMPORT_TESTS": "50",
+                              "MAX_REGEX_MS_PER_TEST": "300"]).limits
+        #expect(set.assertions.assertionsPerTest == BudgetCatalog.assertionsPerTest.budget(limit: 20))
+        #expect(set.assertions.schemaSteps.limit == 5_000 && set.assertions.regexTimePerTest.limit == 300)
+        #expect(set.imports.tests.limit == 50)
+        for (name, value) in [("MAX_ASSERTIONS_PER_TEST", "0"), ("MAX_ASSERT_SET_DEPTH", "100"),
+                              ("MAX_IMPORT_YAML_NODES", "x"), ("MAX_REGEX_MATCH_MS", "0"), ("MAX_IMPORT_BYTES", "1")] {
+            #expect { try config([name: value]) } throws: { error in (error as? ConfigError)?.variable == name }
         }
     }
 }

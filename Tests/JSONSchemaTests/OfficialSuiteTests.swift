@@ -56,17 +56,21 @@ struct OfficialSuiteTests {
     }
 
     @Test("every case of the supported keywords passes", arguments: [JSONSchema.Draft.draft2020_12, .draft7])
-    func officialSuite(draft: JSONSchema.Draft) throws {
+    func officialSuite(draft: JSONSchema.Draft) async throws {
         let folder = try Self.suiteFolder() + (draft == .draft7 ? "draft7" : "draft2020-12")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
         #expect(files.count > 30, "expected the suite's keyword files in \(folder)")
+        let suite = try files.map { file in
+            (file, try JSONDecoder().decode([Group].self, from: Data(contentsOf: URL(fileURLWithPath: folder + "/" + file))))
+        }
+        // Seconds of validation, on a thread of its own rather than one of the cooperative pool's.
+        let (tallies, _) = await CPUTime.measureOnOwnThread {
+            suite.map { file, groups in (file, Self.run(groups, file: file, draft: draft)) }
+        }
 
         var total = Tally()
         var lines: [String] = []
-        for file in files {
-            let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file))
-            let groups = try JSONDecoder().decode([Group].self, from: data)
-            let tally = Self.run(groups, file: file, draft: draft)
+        for (file, tally) in tallies {
             total.passed += tally.passed
             total.failed += tally.failed
             total.unsupported += tally.unsupported
@@ -110,8 +114,9 @@ struct OfficialSuiteTests {
                 continue
             }
             for test in group.tests {
-                let errors = schema.validate(test.data)
-                if errors.isEmpty == test.valid && schema.isValid(test.data) == test.valid {
+                let errors = (try? schema.validate(test.data)) ?? [ValidationError(instancePath: "", keywordPath: "",
+                                                                                  message: "over its work budget")]
+                if errors.isEmpty == test.valid && (try? schema.isValid(test.data)) == test.valid {
                     tally.passed += 1
                 } else {
                     tally.failed += 1

@@ -32,6 +32,27 @@ import Testing
         }
     }
 
+    @Test func aPromptThatWouldRenderPastItsBudgetIsAnErroredCaseAndTheModelIsNotAsked() async throws {
+        // 20,000 × a 100 KB variable would be 2 GB; the worker that rendered it used to die,
+        // and so did every worker the job was handed to next.
+        let proxy = ScriptedLLMProxy(answered: 100)
+        try await proxy.serve { url in
+            try await WorkerHarness.with { harness in
+                let run = try await harness.storedRun(template: String(repeating: "{{word}}", count: 20_000),
+                                                      word: String(repeating: "x", count: 100_000))
+                try await harness.queue.enqueue(try await harness.job(of: run))
+                try await harness.runningWorker(["LLM_PROXY_URL": url]) {
+                    let final = try await harness.finished(run.id)
+                    #expect(final.status == .completed && final.errored == 1, "\(final)")
+                    let result = try #require(try await harness.results(run.id).first)
+                    #expect(result.error?.contains("MAX_RENDERED_PROMPT_BYTES") == true, "\(result.error ?? "no error")")
+                }
+                #expect(proxy.callCount == 0)
+                #expect(try await harness.queue.depth().pending == 0, "acknowledged, not retried")
+            }
+        }
+    }
+
     @Test func gradingThatNeverAnswersEndsAtTheGradingDeadline() async throws {
         // The answer comes at once; the llm-rubric grader's call then hangs.
         let proxy = ScriptedLLMProxy(answered: 1)

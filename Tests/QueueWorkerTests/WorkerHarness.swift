@@ -45,13 +45,14 @@ struct WorkerHarness: Sendable {
 
     /// A stored run of one test case with `assert` against `model`, as cards-api creates it.
     func storedRun(assert: [Assertion] = [Assertion(type: "contains", value: .string("hello"))],
-                   model: String = "smollm2") async throws -> Run {
+                   model: String = "smollm2", template: String = "Say {{word}}",
+                   word: String = "hello") async throws -> Run {
         let user = try await PostgresUserRepository(client: database, logger: Self.logger)
             .create(email: "w\(UUID().uuidString.prefix(8))@example.com", passwordHash: "x")
         let card = try await PostgresCardRepository(client: database, logger: Self.logger)
-            .create(ownerID: user.id, title: "c", description: "", template: "Say {{word}}", variables: ["word"], tags: [])
+            .create(ownerID: user.id, title: "c", description: "", template: template, variables: ["word"], tags: [])
         _ = try await PostgresTestCaseRepository(client: database, logger: Self.logger)
-            .create(cardID: card.id, description: "", vars: ["word": .string("hello")], assert: assert, threshold: nil)
+            .create(cardID: card.id, description: "", vars: ["word": .string(word)], assert: assert, threshold: nil)
         let admission = RunAdmission(jobsPerRun: BudgetCatalog.jobsPerRun.standard,
                                      activeRunsPerUser: BudgetCatalog.activeRunsPerUser.standard,
                                      queuedJobsPerUser: BudgetCatalog.queuedJobsPerUser.standard)

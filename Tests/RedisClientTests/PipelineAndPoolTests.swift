@@ -57,21 +57,25 @@ struct PipelineAndPoolTests {
             _ = try await client.send("XGROUP", "CREATE", "idle-stream", "workers", "$", "MKSTREAM")
             let blocked = Task {
                 try await measure {
-                    try await client.send("XREADGROUP", "GROUP", "workers", "w1", "BLOCK", "5000", "STREAMS", "idle-stream", ">")
+                    try await client.send("XREADGROUP", "GROUP", "workers", "w1", "BLOCK", "15000", "STREAMS", "idle-stream", ">")
                 }
             }
-            try await Task.sleep(for: .milliseconds(100))
-            let others = try await measure {
-                for index in 0..<20 {
-                    _ = try await client.send("SET", "k\(index)", "v\(index)")
-                    #expect(try await client.send("GET", "k\(index)") == .bulk("v\(index)"))
-                }
+            let started = ContinuousClock.now
+            try await Task.sleep(for: .milliseconds(300))
+            // Queued behind the read, the first command would wait ~15 s; measured alone (20
+            // round trips through the connection threads take seconds of scheduling on a loaded
+            // 2-core machine), so the bound tells the two cases apart with a wide margin.
+            let first = try await measure { try await client.send("SET", "k", "v") }
+            #expect(first.seconds < 7.5, "a command waited \(first.seconds)s behind the blocking read")
+            for index in 0..<20 {
+                _ = try await client.send("SET", "k\(index)", "v\(index)")
+                #expect(try await client.send("GET", "k\(index)") == .bulk("v\(index)"))
             }
-            // Queued behind the read they would take ≥ 4.9 s; the margin absorbs a loaded machine.
-            #expect(others.seconds < 3.5, "other commands waited \(others.seconds)s behind the blocking read")
+            // None of them went to the busy connection either: they all finished before the read did.
+            #expect(ContinuousClock.now - started < .seconds(13))
             let (reply, seconds) = try await blocked.value
             #expect(reply == .null, "nothing was added, so the blocking read times out with nil")
-            #expect(seconds >= 4.5)
+            #expect(seconds >= 14.5)
         }
     }
 

@@ -90,7 +90,8 @@ extension Assertion {
     /// The JSON Schema in `value` for `is-json`/`contains-json`: nil when there is none (no
     /// value, or an empty string), a compiled schema, or the problem with it. A string value
     /// must be the schema's JSON text (promptfoo also reads YAML there; this does not).
-    func optionalSchema() -> Result<JSONSchema?, AssertionIssue> {
+    /// Compiling takes at most `steps` (`MAX_SCHEMA_STEPS`).
+    func optionalSchema(steps: Budget = BudgetCatalog.schemaSteps.standard) -> Result<JSONSchema?, AssertionIssue> {
         let schemaValue: JSONValue
         switch value {
         case nil, .null?:
@@ -104,15 +105,23 @@ extension Assertion {
         case let other?:
             schemaValue = other
         }
-        return Self.compileSchema(schemaValue, field: "value")
+        return Self.compileSchema(schemaValue, field: "value", steps: steps)
     }
 
     /// Compiles `schema` the way assertions use schemas: draft 2020-12 unless `$schema` says
     /// otherwise, with `format` checked (as promptfoo's validator, ajv with its formats, does).
-    static func compileSchema(_ schema: JSONValue, field: String) -> Result<JSONSchema?, AssertionIssue> {
+    /// Compiling takes at most `steps`; a schema that would take more is an issue carrying that budget.
+    static func compileSchema(_ schema: JSONValue, field: String, steps: Budget = BudgetCatalog.schemaSteps.standard)
+        -> Result<JSONSchema?, AssertionIssue> {
         do {
-            return .success(try JSONSchema(schema, options: JSONSchema.Options(assertFormats: true)))
+            let options = JSONSchema.Options(assertFormats: true, compileSteps: steps)
+            return .success(try JSONSchema(schema, options: options))
         } catch {
+            if let exceeded = error.exceeded {
+                return .failure(AssertionIssue(field: field, reason: exceeded.reason,
+                                               exceeded: BudgetExceeded(budget: exceeded.budget, what: exceeded.what,
+                                                                        field: field)))
+            }
             return .failure(AssertionIssue(field: error.path.isEmpty ? field : "\(field).\(error.path)",
                                            reason: "invalid JSON Schema: \(error.reason)"))
         }
@@ -121,8 +130,9 @@ extension Assertion {
 
 extension JSONSchema {
     /// The first few validation errors of `instance`, as one line for a reason; nil when valid.
-    func problems(of instance: JSONValue) -> String? {
-        let errors = validate(instance, maxErrors: 5)
+    /// The work is charged to `meter`; throws when it runs out.
+    func problems(of instance: JSONValue, meter: WorkMeter) throws(BudgetExceeded) -> String? {
+        let errors = try validate(instance, maxErrors: 5, meter: meter)
         return errors.isEmpty ? nil : errors.map(\.description).joined(separator: "; ")
     }
 }

@@ -9,12 +9,16 @@ public struct ContainsJSONEvaluator: AssertionEvaluator {
     public var typeName: String { "contains-json" }
 
     public func validate(_ assertion: Assertion) -> [AssertionIssue] {
-        if case .failure(let issue) = assertion.optionalSchema() { [issue] } else { [] }
+        validate(assertion, limits: .standard)
+    }
+
+    public func validate(_ assertion: Assertion, limits: AssertionLimits) -> [AssertionIssue] {
+        if case .failure(let issue) = assertion.optionalSchema(steps: limits.schemaSteps) { [issue] } else { [] }
     }
 
     public func evaluate(output: String, assertion: Assertion, context: AssertionContext) -> AssertionVerdict {
         let schema: JSONSchema?
-        switch assertion.optionalSchema() {
+        switch assertion.optionalSchema(steps: context.meter.schemaSteps) {
         case .failure(let issue): return .invalid(issue, in: assertion)
         case .success(let compiled): schema = compiled
         }
@@ -26,7 +30,13 @@ public struct ContainsJSONEvaluator: AssertionEvaluator {
         guard let schema else { return .binary(true, expectation: "contain JSON") }
         var firstProblems = ""
         for value in values {
-            guard let problems = schema.problems(of: value) else {
+            let problems: String?
+            do {
+                problems = try schema.problems(of: value, meter: context.meter)
+            } catch {
+                return .error("\(assertion.type): \(error.reason)")
+            }
+            guard let problems else {
                 return .binary(true, expectation: "contain JSON that conforms to the schema")
             }
             if firstProblems.isEmpty { firstProblems = problems }

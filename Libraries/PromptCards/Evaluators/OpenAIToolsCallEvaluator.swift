@@ -20,10 +20,15 @@ public struct OpenAIToolsCallEvaluator: AssertionEvaluator {
     }
 
     public func validate(_ assertion: Assertion) -> [AssertionIssue] {
-        if case .failure(let issue) = Self.tools(assertion) { [issue] } else { [] }
+        validate(assertion, limits: .standard)
     }
 
-    static func tools(_ assertion: Assertion) -> Result<[Tool], AssertionIssue> {
+    public func validate(_ assertion: Assertion, limits: AssertionLimits) -> [AssertionIssue] {
+        if case .failure(let issue) = Self.tools(assertion, steps: limits.schemaSteps) { [issue] } else { [] }
+    }
+
+    static func tools(_ assertion: Assertion,
+                      steps: Budget = BudgetCatalog.schemaSteps.standard) -> Result<[Tool], AssertionIssue> {
         let (list, field): (JSONValue?, String) = assertion.value != nil ? (assertion.value, "value") : (assertion.config?["tools"], "config.tools")
         guard let definitions = list?.arrayValue, !definitions.isEmpty else {
             return .failure(AssertionIssue(field: "value", reason: "value (or config.tools) must be the array of OpenAI tool definitions the calls are checked against"))
@@ -36,7 +41,7 @@ public struct OpenAIToolsCallEvaluator: AssertionEvaluator {
             }
             var parameters: JSONSchema?
             if let schema = function["parameters"] {
-                switch Assertion.compileSchema(schema, field: "\(field)[\(i)].function.parameters") {
+                switch Assertion.compileSchema(schema, field: "\(field)[\(i)].function.parameters", steps: steps) {
                 case .failure(let issue): return .failure(issue)
                 case .success(let compiled): parameters = compiled
                 }
@@ -48,7 +53,7 @@ public struct OpenAIToolsCallEvaluator: AssertionEvaluator {
 
     public func evaluate(output: String, assertion: Assertion, context: AssertionContext) -> AssertionVerdict {
         let tools: [Tool]
-        switch Self.tools(assertion) {
+        switch Self.tools(assertion, steps: context.meter.schemaSteps) {
         case .failure(let issue): return .invalid(issue, in: assertion)
         case .success(let list): tools = list
         }
@@ -79,7 +84,13 @@ public struct OpenAIToolsCallEvaluator: AssertionEvaluator {
             default:
                 return .binary(false, expectation: "\(expectation); call \(i) to \(quoted(name)) has no arguments")
             }
-            if let problems = tool.parameters?.problems(of: arguments) {
+            let problems: String?
+            do {
+                problems = try tool.parameters?.problems(of: arguments, meter: context.meter)
+            } catch {
+                return .error("\(assertion.type): \(error.reason)")
+            }
+            if let problems {
                 return .binary(false, expectation: "\(expectation); the arguments of \(quoted(name)) do not match its parameters: \(problems)")
             }
         }

@@ -71,13 +71,14 @@ func makeCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -> CardsA
         .register(on: router, authentication: authentication)
     let api = router.group("/api/v1").add(middleware: authentication)
     APIKeysController(keys: apiKeys).register(on: api)
-    PromptfooController(cards: cards, testCases: testCases).register(on: api)
+    PromptfooController(cards: cards, testCases: testCases, limits: config.limits).register(on: api)
     AnalyticsController(cards: cards, analytics: PostgresAnalyticsRepository(client: postgres, logger: logger)).register(on: api)
     CardsController(cards: cards, reads: CardReads(cards: cards, cache: cardCache), searchDepth: config.limits.searchDepth)
         .register(on: api)
-    TestCasesController(cards: cards, testCases: testCases).register(on: api)
+    TestCasesController(cards: cards, testCases: testCases, limits: config.limits.assertions).register(on: api)
     AssertionsController(grader: LLMProxyGrader(baseURL: config.llmProxyURL, defaultModel: config.graderModel,
-                                                defaultEmbeddingModel: config.graderEmbeddingModel)).register(on: api)
+                                                defaultEmbeddingModel: config.graderEmbeddingModel),
+                         limits: config.limits.assertions).register(on: api)
     RunsController(cards: cards, runs: runs,
                    launcher: RunLauncher(runs: runs, queue: queue, events: events, admission: RunAdmission(
                        jobsPerRun: config.limits.jobsPerRun, activeRunsPerUser: config.limits.activeRunsPerUser,

@@ -22,13 +22,13 @@ public struct CardsAPIConfig: Sendable {
     public var bcryptCost: Int
     /// The admin an operator names at start (`ADMIN_EMAIL` + `ADMIN_PASSWORD_FILE`), if any.
     var bootstrapAdmin: BootstrapAdmin?
-    /// The budgets cards-api enforces on runs and lists (docs/LIMITS.md).
-    public var limits: CardsAPILimits
     /// llm-proxy, which answers the model-graded assertions of `POST /api/v1/assertions/evaluate`.
     public var llmProxyURL: String
     /// The models that grade and embed when an assertion (and the request) names none.
     public var graderModel: String
     public var graderEmbeddingModel: String
+    /// The budgets on test cases, assertion evaluation, imports, runs and lists (docs/LIMITS.md).
+    public var limits: CardsAPILimits
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8101)

@@ -1,4 +1,5 @@
 import Budgets
+import PromptCards
 import ServiceKit
 
 /// The budgets queue-worker enforces on each job, read once at start (docs/LIMITS.md).
@@ -11,14 +12,15 @@ public struct QueueWorkerLimits: Sendable {
     public var gradingDeadline: Budget
     /// Reclaims from silent workers a job survives before it is dead-lettered.
     public var maxStalls: Budget
-    /// The size of a rendered prompt.
-    public var renderedPrompt: Budget
+    /// Assertions of a job's test case (counts, nesting, schema steps, regex time) and the
+    /// rendered size of its prompt and assertion values (`MAX_RENDERED_PROMPT_BYTES`).
+    public var assertions: AssertionLimits
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         jobDeadline = try env.budget(BudgetCatalog.jobDeadlineSeconds)
         gradingDeadline = try env.budget(BudgetCatalog.gradingDeadlineSeconds)
         maxStalls = try env.budget(BudgetCatalog.maxStalls)
-        renderedPrompt = try env.budget(BudgetCatalog.renderedPromptBytes)
+        assertions = try AssertionLimits(reading: env.budget)
     }
 }
 

@@ -71,7 +71,10 @@ struct TestCaseExecutor: Sendable {
                      isLastAttempt: Bool) async throws -> RunResult {
         let prompt: String
         do {
-            prompt = try PromptTemplate(inputs.template).render(inputs.vars)
+            prompt = try PromptTemplate(inputs.template).render(inputs.vars, budget: limits.assertions.renderedValueBytes)
+        } catch let error as BudgetExceeded {
+            // Over budget is final: another attempt would render the same bomb.
+            return errored(job, jobID: jobID, prompt: String(inputs.template.prefix(1_000)), error: error.reason)
         } catch {
             return errored(job, jobID: jobID, prompt: inputs.template, error: "template: \(error)")
         }
@@ -88,9 +91,10 @@ struct TestCaseExecutor: Sendable {
         let grading: GradingResult
         do {
             let (grader, assertions, threshold) = (self.grader, inputs.assert, inputs.threshold)
+            let assertionLimits = limits.assertions
             grading = try await withDeadline(limits.gradingDeadline.seconds) {
                 await AssertionEngine.evaluate(output: completion.text, assertions: assertions, threshold: threshold,
-                                               context: context, grader: grader)
+                                               context: context, grader: grader, limits: assertionLimits)
             }
         } catch is DeadlineExceeded {
             return errored(job, jobID: jobID, prompt: prompt,

@@ -9,6 +9,9 @@ import ServiceKit
 struct AssertionsController: Sendable {
     /// Answers model-graded assertions.
     let grader: any ModelGrader
+    /// The budgets of a test case apply to a request as to a stored test, and bound the work
+    /// of grading it (rendered values, schema steps, regex time).
+    let limits: AssertionLimits
 
     /// The request: the output to grade and the assertions, plus what a run would know.
     struct EvaluateRequest: Decodable {
@@ -31,9 +34,6 @@ struct AssertionsController: Sendable {
         }
     }
 
-    /// The most assertions one request may hold, as for a test case.
-    static let maxAssertions = 100
-
     func register(on routes: RouterGroup<ServiceRequestContext>) {
         routes.post("/assertions/evaluate", use: evaluate)
     }
@@ -41,14 +41,14 @@ struct AssertionsController: Sendable {
     @Sendable func evaluate(_ request: Request, context: ServiceRequestContext) async throws -> GradingResult {
         _ = try context.requireIdentity()
         let input = try await request.decodeJSON(as: EvaluateRequest.self, context: context)
-        var problems = AssertionEngine.validate(input.assert).map { ProblemDetails.FieldError(field: $0.field, reason: $0.reason) }
-        if input.assert.isEmpty { problems.append(.init(field: "assert", reason: "must list at least one assertion")) }
-        if input.assert.count > Self.maxAssertions {
-            problems.append(.init(field: "assert", reason: "must have at most \(Self.maxAssertions) assertions"))
+        guard !input.assert.isEmpty else {
+            throw APIError.validation(field: "assert", reason: "must list at least one assertion")
         }
-        if let threshold = input.threshold, !(0...1).contains(threshold) {
-            problems.append(.init(field: "threshold", reason: "must be between 0 and 1"))
-        }
+        _ = try CardValidation.testCase(
+            TestCaseContent(description: "", vars: input.vars ?? [:], assert: input.assert, threshold: input.threshold),
+            path: "", limits: limits)
+        try AssertionEngine.standard.checkRendering(input.assert, vars: input.vars ?? [:], limits: limits)
+        var problems: [ProblemDetails.FieldError] = []
         if let latency = input.latencyMs, latency < 0 { problems.append(.init(field: "latency_ms", reason: "must be ≥ 0")) }
         if let cost = input.cost, !(cost.isFinite && cost >= 0) { problems.append(.init(field: "cost", reason: "must be a number ≥ 0")) }
         if let provider = input.provider, let reason = GraderProvider.problem(provider) {
@@ -58,8 +58,13 @@ struct AssertionsController: Sendable {
 
         let assertionContext = AssertionContext(vars: input.vars ?? [:], prompt: input.prompt ?? "", latencyMs: input.latencyMs,
                                                 cost: input.cost, finishReason: input.finishReason, defaultProvider: input.provider)
-        return await AssertionEngine.standard.evaluate(output: input.output, assertions: input.assert, threshold: input.threshold,
-                                                       context: assertionContext, grader: grader)
+        let meter = limits.meter()
+        let result = await AssertionEngine.standard.evaluate(output: input.output, assertions: input.assert,
+                                                             threshold: input.threshold, context: assertionContext,
+                                                             grader: grader, limits: limits, meter: meter)
+        // A work budget that ran out leaves the answer incomplete: the problem names it instead.
+        if let exceeded = meter.exceeded { throw APIError(exceeded) }
+        return result
     }
 }
 

@@ -51,4 +51,26 @@ enum CardValidation {
         if Set(models).count != models.count { problems.append(.init(field: field, reason: "must not repeat a model")) }
         return models
     }
+
+    /// The one check every test case passes before it is stored, whichever way it comes (the
+    /// tests API, bulk creation, a promptfoo import): its assertions against the engine's
+    /// vocabulary, within `limits`' shape budgets (counted through every assert-set), and its
+    /// own fields. Field paths start with `path` (`tests[2].`). A budget gone over throws the
+    /// `BudgetExceeded` (answered as the 4xx naming the limit); other problems throw one 400
+    /// listing them all.
+    static func testCase(_ content: TestCaseContent, path: String, limits: AssertionLimits,
+                         engine: AssertionEngine = .standard) throws -> TestCaseContent {
+        try engine.checkLimits(content.assert, limits: limits, fieldPrefix: path + "assert")
+        let issues = engine.validate(content.assert, fieldPrefix: path + "assert", limits: limits)
+        if let exceeded = issues.lazy.compactMap(\.exceeded).first { throw exceeded }
+        var problems = issues.map { ProblemDetails.FieldError(field: $0.field, reason: $0.reason) }
+        if let threshold = content.threshold, !(0...1).contains(threshold) {
+            problems.append(.init(field: path + "threshold", reason: "must be between 0 and 1"))
+        }
+        if content.description.count > 2000 {
+            problems.append(.init(field: path + "description", reason: "must be at most 2000 characters"))
+        }
+        guard problems.isEmpty else { throw APIError.validation(problems) }
+        return content
+    }
 }

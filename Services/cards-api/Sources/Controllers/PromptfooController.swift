@@ -12,6 +12,8 @@ import Storage
 struct PromptfooController: Sendable {
     let cards: any CardRepository
     let testCases: any TestCaseRepository
+    /// The import's own budgets, and the assertion budgets each imported test is held to.
+    let limits: CardsAPILimits
 
     struct ImportedCard: Encodable, Sendable {
         var id: String
@@ -33,17 +35,18 @@ struct PromptfooController: Sendable {
         let identity = try context.requireIdentity()
         let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: context.maxUploadSize)
+            body = try await request.body.collect(upTo: limits.imports.documentBytes.limit)
         } catch {
-            throw APIError(.contentTooLarge, "The config is larger than \(context.maxUploadSize) bytes")
+            throw APIError(limits.imports.documentBytes.exceeded("the config"))
         }
         guard let text = String(validating: body.readableBytesView, as: UTF8.self), !text.isEmpty else {
             throw APIError.badRequest("The body must be a promptfoo config in UTF-8 YAML or JSON")
         }
         let plan: ImportPlan
         do {
-            plan = try PromptfooImporter.plan(text)
+            plan = try PromptfooImporter.plan(text, limits: limits.imports)
         } catch {
+            if let exceeded = error.exceeded { throw APIError(exceeded) }
             var fields = [ProblemDetails.FieldError(field: "$", reason: error.reason)]
             if let line = error.line, let column = error.column {
                 fields = [ProblemDetails.FieldError(field: "line \(line), column \(column)", reason: error.reason)]
@@ -54,8 +57,9 @@ struct PromptfooController: Sendable {
             throw APIError(.unprocessableContent, "Nothing in the config can be imported: no prompt is representable",
                            fieldErrors: plan.issues.map { .init(field: $0.path, reason: $0.reason) })
         }
+        let cardsToCreate = try plan.cards.map(validated)
         var imported: [ImportedCard] = []
-        for planned in plan.cards {
+        for planned in cardsToCreate {
             let variables = (try? PromptTemplate(planned.template).variables) ?? []
             let card = try await cards.create(ownerID: identity.userID, title: planned.title, description: planned.description,
                                               template: planned.template, variables: variables, tags: planned.tags,
@@ -66,6 +70,25 @@ struct PromptfooController: Sendable {
             imported.append(ImportedCard(id: card.id.uuidString.lowercased(), title: card.title, tests: planned.tests.count))
         }
         return EditedResponse(status: .created, response: ImportReport(cards: imported, issues: plan.issues))
+    }
+
+    /// `planned` with each of its tests checked exactly as the tests API checks one
+    /// (`CardValidation.testCase`), named by the config path it came from (`tests[2].`); all
+    /// problems are answered together, before anything is stored.
+    func validated(_ planned: PlannedCard) throws -> PlannedCard {
+        var checked = planned
+        var problems: [ProblemDetails.FieldError] = []
+        for (index, test) in planned.tests.enumerated() {
+            do {
+                checked.tests[index] = try CardValidation.testCase(test, path: planned.testPaths[index] + ".",
+                                                                   limits: limits.assertions)
+            } catch let error as APIError {
+                // The combinations of one config test share its problems: list each once.
+                problems += error.fieldErrors.filter { !problems.contains($0) }
+            }
+        }
+        guard problems.isEmpty else { throw APIError.validation(problems) }
+        return checked
     }
 
     @Sendable func export(_ request: Request, context: ServiceRequestContext) async throws -> Response {

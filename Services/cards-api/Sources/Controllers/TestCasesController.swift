@@ -8,6 +8,8 @@ import Storage
 struct TestCasesController: Sendable {
     let cards: any CardRepository
     let testCases: any TestCaseRepository
+    /// The budgets every test case is held to (see `CardValidation.testCase`).
+    let limits: AssertionLimits
     static let maximumBulk = 1000
 
     struct TestCaseBody: Decodable {
@@ -32,7 +34,7 @@ struct TestCasesController: Sendable {
 
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<TestCase> {
         let card = try await cards.owned(by: context)
-        let input = try Self.validated(try await request.decodeJSON(as: TestCaseBody.self, context: context), path: "")
+        let input = try validated(try await request.decodeJSON(as: TestCaseBody.self, context: context), path: "")
         let created = try await testCases.create(cardID: card.id, [input])[0]
         return EditedResponse(status: .created, response: created)
     }
@@ -48,7 +50,7 @@ struct TestCasesController: Sendable {
         var problems: [ProblemDetails.FieldError] = []
         for (index, test) in body.tests.enumerated() {
             do {
-                inputs.append(try Self.validated(test, path: "tests[\(index)]."))
+                inputs.append(try validated(test, path: "tests[\(index)]."))
             } catch let error as APIError {
                 problems += error.fieldErrors
             }
@@ -74,7 +76,7 @@ struct TestCasesController: Sendable {
     @Sendable func replace(_ request: Request, context: ServiceRequestContext) async throws -> TestCase {
         let card = try await cards.owned(by: context)
         let id = try context.uuid("testID", resource: "Test case")
-        let input = try Self.validated(try await request.decodeJSON(as: TestCaseBody.self, context: context), path: "")
+        let input = try validated(try await request.decodeJSON(as: TestCaseBody.self, context: context), path: "")
         guard let replaced = try await testCases.replace(id: id, cardID: card.id, with: input) else { throw APIError.notFound("Test case") }
         return replaced
     }
@@ -86,21 +88,10 @@ struct TestCasesController: Sendable {
         return Response(status: .noContent)
     }
 
-    /// Checks a test case against the assertion engine's vocabulary; field paths start with `path`.
-    static func validated(_ body: TestCaseBody, path: String) throws -> TestCaseContent {
-        let assertions = body.assert ?? []
-        var problems = AssertionEngine.validate(assertions).map {
-            ProblemDetails.FieldError(field: path + $0.field, reason: $0.reason)
-        }
-        if assertions.count > 100 { problems.append(.init(field: path + "assert", reason: "must have at most 100 assertions")) }
-        if let threshold = body.threshold, !(0...1).contains(threshold) {
-            problems.append(.init(field: path + "threshold", reason: "must be between 0 and 1"))
-        }
-        if (body.description?.count ?? 0) > 2000 {
-            problems.append(.init(field: path + "description", reason: "must be at most 2000 characters"))
-        }
-        guard problems.isEmpty else { throw APIError.validation(problems) }
-        return TestCaseContent(description: body.description ?? "", vars: body.vars ?? [:], assert: assertions, threshold: body.threshold)
+    /// A request's test case, checked by `CardValidation.testCase`; field paths start with `path`.
+    func validated(_ body: TestCaseBody, path: String) throws -> TestCaseContent {
+        let content = TestCaseContent(description: body.description ?? "", vars: body.vars ?? [:],
+                                      assert: body.assert ?? [], threshold: body.threshold)
+        return try CardValidation.testCase(content, path: path, limits: limits)
     }
-
 }

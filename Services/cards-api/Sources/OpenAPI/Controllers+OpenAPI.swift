@@ -96,7 +96,7 @@ extension AnalyticsController {
 extension PromptfooController {
     static let openAPI: [APIOperation] = [
         APIOperation(method: .post, path: "/api/v1/import/promptfoo", summary: "Import a promptfoo config (YAML or JSON)",
-                     tag: "promptfoo", request: nil, responses: [201: "ImportReport", 422: "Problem"]),
+                     tag: "promptfoo", request: nil, responses: [201: "ImportReport", 413: "Problem", 422: "Problem"]),
         APIOperation(method: .get, path: "/api/v1/cards/{cardID}/export", summary: "Export a card as a promptfoo config",
                      tag: "promptfoo", request: nil, responses: [200: nil], responseMediaType: "application/yaml"),
     ]
@@ -106,6 +106,6 @@ extension AssertionsController {
     static let openAPI: [APIOperation] = [
         APIOperation(method: .post, path: "/api/v1/assertions/evaluate",
                      summary: "Evaluate assertions against a given output (the result shape a run stores)", tag: "assertions",
-                     request: "EvaluateAssertions", responses: [200: "GradingResult"]),
+                     request: "EvaluateAssertions", responses: [200: "GradingResult", 413: "Problem", 422: "Problem"]),
     ]
 }
