@@ -91,6 +91,11 @@ export TEST_DATABASE_URL TEST_REDIS_URL TEST_LLM_URL PCS_BIN_DIR PCS_REPO_ROOT
 log "TEST_DATABASE_URL=$TEST_DATABASE_URL TEST_REDIS_URL=$TEST_REDIS_URL TEST_LLM_URL=$TEST_LLM_URL"
 
 status=0
-swift test --skip-build "$@" || status=$?
+swift test --skip-build "$@" 2>&1 | tee "$testdir/swift-test.log" || status=${PIPESTATUS[0]}
+if ((status != 0)); then
+  # A CI log may keep only its tail: repeat what failed, and why, at the end.
+  log "what failed:"
+  grep -E '✘|recorded an issue|Expectation failed|Fatal error|error:' "$testdir/swift-test.log" | tail -n 60 >&2 || true
+fi
 log "swift test exited with $status"
 exit "$status"

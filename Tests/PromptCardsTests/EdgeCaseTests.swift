@@ -1,5 +1,6 @@
 import Foundation
 import PromptCards
+import TestSupport
 import Testing
 
 /// A valid assertion of every deterministic type, for the edge cases below.
@@ -26,7 +27,7 @@ struct EdgeCaseTests {
     /// Evaluates and checks the invariants every result keeps.
     func evaluate(_ output: String, _ assertion: Assertion, within limit: Duration = .seconds(10)) -> GradingResult {
         var result: GradingResult?
-        let elapsed = ContinuousClock().measure {
+        let elapsed = CPUTime.measure {
             result = engine.evaluate(output: output, assertion: assertion, context: context)
         }
         #expect(elapsed < limit, "\(assertion.type) took \(elapsed)")

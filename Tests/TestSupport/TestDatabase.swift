@@ -50,7 +50,7 @@ public enum TestDatabase {
         }
     }
 
-    static func configuration(_ url: String) throws -> PostgresClient.Configuration {
+    public static func configuration(_ url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
             throw TestEnvironment.Missing(variable: "TEST_DATABASE_URL (malformed)")
         }
