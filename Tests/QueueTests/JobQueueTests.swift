@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func eachReclaimCountsOneMoreStallAndHeartbeatsCountNone() async throws {
-        let (queue, redis, _) = try makeQueue()
+        let (queue, redis, keys) = try makeQueue()
         defer { Task { await redis.shutdown() } }
         try await queue.ensureGroup()
         try await queue.enqueue(JobEnvelope(id: "poison", type: "test", payload: "{}"))
@@ -63,13 +63,17 @@ import Testing
             #expect(job.stalls == stall, "the heartbeat above did not count as a delivery")
             #expect(try job.envelope.get().id == "poison")
         }
-        // Two rescuers at once: only one wins the job. (The second's XCLAIM would have to come
-        // 3 s after the first's to find it stalled again: far beyond scheduling noise.)
-        try await Task.sleep(for: .milliseconds(3100))
-        async let first = queue.reclaimStalled(consumer: "r1", minIdle: .seconds(3))
-        async let second = queue.reclaimStalled(consumer: "r2", minIdle: .seconds(3))
+        // Two rescuers at once: only one wins the job. The job is made to look idle for 10
+        // minutes (XCLAIM … IDLE, no delivery counted); the loser's XCLAIM would have to come 5
+        // minutes after the winner's to find it stalled again. (With a 3 s margin, a loaded
+        // machine once let both win.)
+        _ = try await redis.send(["XCLAIM", keys.jobStream("default"), keys.consumerGroup("default"), "w3", "0",
+                                  job.streamID, "IDLE", "600000", "JUSTID"])
+        async let first = queue.reclaimStalled(consumer: "r1", minIdle: .seconds(300))
+        async let second = queue.reclaimStalled(consumer: "r2", minIdle: .seconds(300))
         let (a, b) = try await (first, second)
         #expect(a.count + b.count == 1)
+        #expect((a + b).first?.stalls == 4, "a takeover counts, a pretended idle time does not")
     }
 
     @Test func aHeartbeatKeepsAJobFromBeingReclaimed() async throws {
