@@ -102,7 +102,7 @@ let package = Package(
     + daemon("llm-proxy", library: "LLMProxyService", dependencies: serviceBase + [httpClient])
     + daemon("healthd", library: "HealthService", dependencies: serviceBase + ["RedisClient", "Queue", "Storage", postgres, httpClient])
     + [
-        .target(name: "TestSupport", dependencies: ["RedisClient", httpClient, postgres, logging], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Budgets", "RedisClient", httpClient, postgres, logging], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "PromptCardsTests", dependencies: ["PromptCards", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strict),

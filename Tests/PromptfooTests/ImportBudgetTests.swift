@@ -48,12 +48,19 @@ import Testing
         #expect(refusal(text, limits: limits).0?.field == "tests[1]")
     }
 
-    @Test func billionLaughsIsRefusedBeforeAnyTreeIsBuilt() throws {
+    /// "Billion laughs" lines: `a0` is ten strings and each `aN` ten aliases of `aN-1`, so
+    /// `*aN` expands to 10^(N+1) nodes.
+    static func aliasChain(through last: Int) -> [String] {
         var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-        for level in 1..<9 {
+        for level in 1...last {
             let aliases = Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
             lines.append("a\(level): &a\(level) [\(aliases)]")
         }
+        return lines
+    }
+
+    @Test func billionLaughsIsRefusedBeforeAnyTreeIsBuilt() throws {
+        var lines = Self.aliasChain(through: 8)
         lines.append("prompts: [\"{{x}}\"]")
         lines.append("tests: [{vars: {x: *a8}}]")
         let (exceeded, elapsed) = refusal(lines.joined(separator: "\n"))
@@ -63,11 +70,7 @@ import Testing
 
     @Test func anAliasUsedAsAMappingKeyIsCountedToo() throws {
         // Yams hashes mapping keys while composing: an expanded key is as costly as an expanded value.
-        var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-        for level in 1..<8 {
-            let aliases = Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
-            lines.append("a\(level): &a\(level) [\(aliases)]")
-        }
+        var lines = Self.aliasChain(through: 7)
         lines.append("keys:\n  ? *a7\n  : 1\n  ? other\n  : 2")
         let (exceeded, elapsed) = refusal(lines.joined(separator: "\n"))
         #expect(elapsed < .milliseconds(500), "took \(elapsed) of CPU time")

@@ -1,3 +1,4 @@
+import Budgets
 import Foundation
 
 /// The CPU time a synchronous piece of work takes. Bombs are bounded in work, and a test that
@@ -6,9 +7,7 @@ import Foundation
 public enum CPUTime {
     /// The calling thread's CPU time so far.
     public static func now() -> Duration {
-        var time = timespec()
-        guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time) == 0 else { return .zero }
-        return .seconds(Int64(time.tv_sec)) + .nanoseconds(Int64(time.tv_nsec))
+        ThreadCPUTime.now()
     }
 
     /// Runs `work` and returns the CPU time it took on this thread.
