@@ -2,27 +2,18 @@ import Foundation
 import Hummingbird
 import Synchronization
 
-/// A stand-in for llm-proxy's chat endpoint that answers the first `answered` calls (an
-/// OpenAI chat completion) and then never answers: the hung upstream a job deadline exists
-/// for. It counts every call, so a test can tell whether the model was asked at all, and
-/// while `hold()` is in force it keeps answers back until `release()`, so a test can change
-/// the world (stop Postgres, say) while a job waits for its model.
+/// A stand-in for llm-proxy's chat endpoint that answers the first `answered` calls at once
+/// (an OpenAI chat completion) and then never answers: the hung upstream a job deadline
+/// exists for. It counts every call, so a test can tell whether the model was asked at all.
 final class ScriptedLLMProxy: Sendable {
     let answered: Int
     private let calls = Mutex(0)
-    private let holding = Atomic(false)
-    /// Set when `serve` ends: hung calls then return, so the server's shutdown never waits on them.
-    private let stopping = Atomic(false)
 
     init(answered: Int) {
         self.answered = answered
     }
 
     var callCount: Int { calls.withLock { $0 } }
-
-    /// Answers wait until `release()`.
-    func hold() { holding.store(true, ordering: .sequentiallyConsistent) }
-    func release() { holding.store(false, ordering: .sequentiallyConsistent) }
 
     /// Serves on a free loopback port while `body` runs; `body` gets the base URL.
     func serve<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
@@ -32,11 +23,10 @@ final class ScriptedLLMProxy: Sendable {
                 count += 1
                 return count
             }
-            while (call > self.answered || self.holding.load(ordering: .sequentiallyConsistent))
-                && !self.stopping.load(ordering: .sequentiallyConsistent) {
-                try await Task.sleep(for: .milliseconds(50))
+            guard call <= self.answered else {
+                try await Task.sleep(for: .seconds(3600))
+                return Response(status: .gatewayTimeout)
             }
-            guard call <= self.answered else { return Response(status: .gatewayTimeout) }
             let body = #"{"id":"c","object":"chat.completion","model":"smollm2","choices":[{"index":0,"#
                 + #""message":{"role":"assistant","content":"hello there"},"finish_reason":"stop"}],"#
                 + #""usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#
@@ -51,10 +41,7 @@ final class ScriptedLLMProxy: Sendable {
                 try await app.runService(gracefulShutdownSignals: [])
                 return nil
             }
-            defer {
-                stopping.store(true, ordering: .sequentiallyConsistent)
-                group.cancelAll()
-            }
+            defer { group.cancelAll() }
             let started = ContinuousClock.now
             while port.withLock({ $0 }) == nil {
                 guard ContinuousClock.now - started < .seconds(60) else { throw CancellationError() }

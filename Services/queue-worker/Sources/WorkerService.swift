@@ -1,52 +1,36 @@
-import Budgets
 import Foundation
 import Logging
 import Queue
 import ServiceKit
 import ServiceLifecycle
 
-/// The worker loops as one lifecycle service: `concurrency` consumers claiming jobs (and,
-/// in turn, jobs of dead workers), and a maintenance loop that promotes due retries and
-/// settles dead letters. On graceful shutdown the consumers stop claiming, finish the job
-/// in hand, and return.
+/// The worker loops as one lifecycle service: `concurrency` consumers claiming jobs, and a
+/// maintenance loop that promotes due retries and reclaims jobs of dead workers. On
+/// graceful shutdown the consumers stop claiming, finish the job in hand, and return.
 struct WorkerService: Service {
     let queue: JobQueue
     let executor: TestCaseExecutor
-    let settler: DeadLetterSettler
     let consumer: String
     let concurrency: Int
     let stallTimeout: Duration
     let limits: QueueWorkerLimits
     let logger: Logger
 
-    /// How often dead letters are settled and done runs finalized.
-    var settleInterval: Duration = .seconds(5)
-
     func run() async throws {
         try await queue.ensureGroup()
-        let reclaims = ReclaimSchedule(interval: stallTimeout / 2)
         logger.info("worker started", metadata: ["consumer": "\(consumer)", "concurrency": "\(concurrency)"])
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
-                group.addTask { await consumeUntilShutdown(reclaims: reclaims) }
+                group.addTask { await consumeUntilShutdown() }
             }
             group.addTask { await maintainUntilShutdown() }
         }
         logger.info("worker drained")
     }
 
-    private func consumeUntilShutdown(reclaims: ReclaimSchedule) async {
+    private func consumeUntilShutdown() async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                if reclaims.claimTurn() {
-                    let rescued = try await queue.reclaimStalled(consumer: consumer, minIdle: stallTimeout, count: 1)
-                    reclaims.found(!rescued.isEmpty)
-                    for job in rescued {
-                        logger.info("reclaimed a stalled job", metadata: ["stream_id": "\(job.streamID)"])
-                        await handle(job)
-                    }
-                    if !rescued.isEmpty { continue }
-                }
                 for job in try await queue.claim(consumer: consumer, count: 1, block: .seconds(1)) {
                     await handle(job)
                 }
@@ -58,20 +42,18 @@ struct WorkerService: Service {
     }
 
     private func maintainUntilShutdown() async {
-        var lastSettle = ContinuousClock.now - settleInterval
+        var lastReclaim = ContinuousClock.now
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await queue.promoteDueJobs()
-            } catch {
-                logger.warning("promoting due jobs failed", metadata: ["error": "\(error)"])
-            }
-            if ContinuousClock.now - lastSettle >= settleInterval {
-                lastSettle = .now
-                do {
-                    try await settler.settle()
-                } catch {
-                    logger.warning("settling dead letters failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                if ContinuousClock.now - lastReclaim > stallTimeout / 2 {
+                    lastReclaim = .now
+                    let reclaimed = try await queue.reclaimStalled(consumer: consumer, minIdle: stallTimeout)
+                    if !reclaimed.isEmpty { logger.info("reclaimed stalled jobs", metadata: ["count": "\(reclaimed.count)"]) }
+                    for job in reclaimed { await handle(job) }
                 }
+            } catch {
+                logger.warning("queue maintenance failed", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: .milliseconds(250))
         }
@@ -123,9 +105,6 @@ struct WorkerService: Service {
             let reason = limits.jobDeadline.exceeded("the job's work (render, model call, grading)").reason
             logger.warning("job over its deadline", metadata: ["reason": "\(reason)"])
             await finish(job, payload: payload, jobID: envelope.id, erroredWith: reason, logger: logger)
-        } catch is CancellationError {
-            // The worker is being stopped hard: the job stays unacknowledged and is reclaimed.
-            logger.info("job interrupted by shutdown; it will be reclaimed")
         } catch {
             do {
                 let outcome = try await queue.fail(job, error: "\(error)")

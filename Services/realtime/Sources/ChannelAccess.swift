@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import Events
 import Foundation
 import Queue
 import ServiceKit

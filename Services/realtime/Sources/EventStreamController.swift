@@ -1,5 +1,4 @@
 import Budgets
-import Events
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,5 +1,4 @@
 import Budgets
-import Events
 import Foundation
 import HummingbirdWebSocket
 import Logging

@@ -1,4 +1,3 @@
-import Budgets
 import Logging
 import PostgresNIO
 import ServiceKit
