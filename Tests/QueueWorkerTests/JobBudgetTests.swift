@@ -25,6 +25,8 @@ import Testing
                     #expect(elapsed >= .seconds(5), "not before the deadline")
                     let result = try #require(try await harness.results(run.id).first)
                     #expect(result.error?.contains("JOB_DEADLINE_SECONDS") == true, "\(result.error ?? "no error")")
+                    // The job is acknowledged just after its case is recorded (which finished the run).
+                    try await harness.eventually("the job is acknowledged") { try await harness.queue.depth().pending == 0 }
                 }
                 #expect(proxy.callCount == 1, "asked once; the deadline does not retry a hung call")
                 #expect(try await harness.queue.depth().pending == 0, "the job was acknowledged")
@@ -46,6 +48,7 @@ import Testing
                     #expect(final.status == .completed && final.errored == 1, "\(final)")
                     let result = try #require(try await harness.results(run.id).first)
                     #expect(result.error?.contains("MAX_RENDERED_PROMPT_BYTES") == true, "\(result.error ?? "no error")")
+                    try await harness.eventually("the job is acknowledged") { try await harness.queue.depth().pending == 0 }
                 }
                 #expect(proxy.callCount == 0)
                 #expect(try await harness.queue.depth().pending == 0, "acknowledged, not retried")
@@ -93,6 +96,12 @@ import Testing
                     #expect(final.status == .completed && final.errored == 1, "\(final)")
                     let result = try #require(try await harness.results(run.id).first)
                     #expect(result.error?.contains("MAX_STALLS") == true, "\(result.error ?? "no error")")
+                    // The worker dead-letters the job just after recording its case (which is what
+                    // finished the run): wait for that before the worker is stopped.
+                    try await harness.eventually("the job is dead-lettered and acknowledged") {
+                        let depth = try await harness.queue.depth()
+                        return depth.dead == 1 && depth.pending == 0
+                    }
                 }
                 #expect(proxy.callCount == 0, "a poison job is not run a fourth time")
                 let dead = try await harness.redis.send(["XRANGE", harness.keys.deadLetters("default"), "-", "+"])

@@ -103,6 +103,16 @@ struct WorkerHarness: Sendable {
         throw HarnessError("run \(id) did not finish within \(limit)")
     }
 
+    /// Polls `condition` until it holds (the real worker takes its time on a loaded machine).
+    func eventually(_ what: String, within limit: Duration = .seconds(120),
+                    _ condition: @Sendable () async throws -> Bool) async throws {
+        let started = ContinuousClock.now
+        while try await !condition() {
+            guard ContinuousClock.now - started < limit else { throw HarnessError("\(what): not within \(limit)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     func results(_ id: UUID) async throws -> [RunResult] {
         try await PostgresRunRepository(client: database, logger: Self.logger).results(runID: id)
     }
