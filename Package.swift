@@ -62,12 +62,13 @@ let package = Package(
         .target(name: "JSONSchema", dependencies: ["Budgets", "JSONCore"], path: "Libraries/JSONSchema", swiftSettings: strict),
         .target(name: "PromptCards", dependencies: ["Budgets", "JSONCore", "JSONSchema"], path: "Libraries/PromptCards", swiftSettings: strict),
         // The ModelGrader over llm-proxy, for the services that grade (queue-worker, cards-api).
-        .target(name: "ModelGrading", dependencies: ["PromptCards", httpClient], path: "Libraries/ModelGrading", swiftSettings: strict),
+        // The one client of llm-proxy (chat, streamed chat, embeddings) and the grader over it.
+        .target(name: "LLMProxyClient", dependencies: ["PromptCards", "ServiceKit", httpClient], path: "Libraries/LLMProxyClient", swiftSettings: strict),
         // bench/assertions.sh: assertions per second on one core (PromptCards only, so its release build is quick).
         .executableTarget(name: "assertion-bench", dependencies: ["PromptCards"], path: "bench/AssertionBench", swiftSettings: strict),
         // hiredis, the one C boundary.
         .systemLibrary(name: "CHiredis", path: "Libraries/CHiredis"),
-        .target(name: "RedisClient", dependencies: ["CHiredis"], path: "Libraries/RedisClient", swiftSettings: strict),
+        .target(name: "RedisClient", dependencies: ["CHiredis", lifecycle], path: "Libraries/RedisClient", swiftSettings: strict),
         // Config, logging, metrics, health, problem errors, auth checks, lifecycle.
         .target(
             name: "ServiceKit",
@@ -77,47 +78,54 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Libraries/ServiceKit", swiftSettings: strict),
+        // The typed event vocabulary (run.queued … run.failed) and its envelope. Pure.
+        .target(name: "Events", dependencies: ["JSONCore"], path: "Libraries/Events", swiftSettings: strict),
         // Job and event protocol over Redis Streams and pub/sub.
-        .target(name: "Queue", dependencies: ["RedisClient", "PromptCards", logging, lifecycle], path: "Libraries/Queue", swiftSettings: strict),
+        .target(name: "Queue", dependencies: ["Events", "RedisClient", "PromptCards", logging], path: "Libraries/Queue", swiftSettings: strict),
+        // The outbox relay: publishes committed events from Postgres to Redis, at least once, idempotently.
+        .target(name: "EventRelay", dependencies: ["Budgets", "Events", "Queue", "Storage", logging, lifecycle], path: "Libraries/EventRelay", swiftSettings: strict),
         // promptfoo configs in and out (YAML or JSON). Pure.
         .target(name: "Promptfoo", dependencies: ["Budgets", "PromptCards", yams], path: "Libraries/Promptfoo", swiftSettings: strict),
         // Postgres pool, migrations, repositories.
-        .target(name: "Storage", dependencies: ["Budgets", "PromptCards", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
+        .target(name: "Storage", dependencies: ["Budgets", "Events", "PromptCards", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
     ]
     + daemon("gateway", library: "GatewayService", dependencies: serviceBase + [
         "RedisClient", httpClient, .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("cards-api", library: "CardsAPIService", dependencies: serviceBase + [
-        "PromptCards", "Promptfoo", "Storage", "Queue", "RedisClient", "ModelGrading",
+        "PromptCards", "Promptfoo", "Storage", "Events", "EventRelay", "Queue", "RedisClient", "LLMProxyClient",
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("realtime", library: "RealtimeService", dependencies: serviceBase + [
-        "Queue", "RedisClient", httpClient,
+        "Events", "Queue", "RedisClient", httpClient,
         .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
     ])
     + daemon("queue-worker", library: "QueueWorkerService", dependencies: serviceBase + [
-        "PromptCards", "Storage", "Queue", "RedisClient", "ModelGrading", httpClient,
+        "PromptCards", "Storage", "Events", "EventRelay", "Queue", "RedisClient", "LLMProxyClient", httpClient,
     ])
     + daemon("llm-proxy", library: "LLMProxyService", dependencies: serviceBase + [httpClient])
-    + daemon("healthd", library: "HealthService", dependencies: serviceBase + ["RedisClient", "Queue", "Storage", postgres, httpClient])
+    + daemon("healthd", library: "HealthService", dependencies: serviceBase + ["RedisClient", "Storage", postgres, httpClient])
     + [
         .target(name: "TestSupport", dependencies: ["Budgets", "RedisClient", httpClient, postgres, logging], path: "Tests/TestSupport", swiftSettings: strict),
+        // Runs stored as cards-api stores them, for the tests of the daemons that work on runs.
+        .target(name: "RunTestSupport", dependencies: ["Budgets", "PromptCards", "Storage", postgres, logging], path: "Tests/RunTestSupport", swiftSettings: strict),
+        .testTarget(name: "EventsTests", dependencies: ["Events", "JSONCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "PromptCardsTests", dependencies: ["PromptCards", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ServiceKitTests", dependencies: ["Budgets", "ServiceKit", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: strict),
         .testTarget(name: "LLMProxyTests", dependencies: [
-            "LLMProxyService", "ServiceKit", "TestSupport", "ModelGrading", "PromptCards", logging,
+            "LLMProxyService", "ServiceKit", "TestSupport", "LLMProxyClient", "PromptCards", logging,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
         .testTarget(name: "CardsAPITests", dependencies: [
-            "CardsAPIService", "ServiceKit", "Storage", "TestSupport", "JSONSchema", "PromptCards", "Queue", "RedisClient",
+            "CardsAPIService", "ServiceKit", "Storage", "TestSupport", "JSONSchema", "PromptCards", "Queue", "Events", "RedisClient",
             logging, postgres,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
         .testTarget(name: "RealtimeTests", dependencies: [
-            "RealtimeService", "ServiceKit", "TestSupport", "Queue", "RedisClient", "JSONCore", "Budgets", httpClient,
+            "RealtimeService", "ServiceKit", "TestSupport", "Queue", "Events", "EventRelay", "Storage", "RunTestSupport", "RedisClient", postgres, "JSONCore", "Budgets", httpClient,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ], swiftSettings: strict),
@@ -126,12 +134,14 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
         .testTarget(name: "PromptfooTests", dependencies: ["Promptfoo", "PromptCards", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "QueueTests", dependencies: ["Queue", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "QueueTests", dependencies: [
+            "Queue", "Events", "EventRelay", "Storage", "TestSupport", "RedisClient", logging, postgres,
+        ], swiftSettings: strict),
         .testTarget(name: "QueueWorkerTests", dependencies: [
-            "QueueWorkerService", "Queue", "Storage", "PromptCards", "Budgets", "RedisClient", "ServiceKit", "TestSupport",
+            "QueueWorkerService", "Queue", "Events", "Storage", "PromptCards", "RunTestSupport", "Budgets", "RedisClient", "ServiceKit", "TestSupport",
             hummingbird, logging, postgres,
         ], swiftSettings: strict),
-        .testTarget(name: "StorageTests", dependencies: ["Budgets", "Storage", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Budgets", "Events", "Storage", "TestSupport"], swiftSettings: strict),
         // Dockerfiles, Kubernetes manifests and compose checked against the real daemons;
         // backup/restore exercised on real Postgres and Redis.
         .testTarget(name: "DeploymentTests", dependencies: [

@@ -69,7 +69,8 @@ export PCS_TEST_DIR=$testdir
 # Three ports at once (distinct), then the three servers side by side.
 mapfile -t ports < <(free_port 3)
 log "starting Postgres (${ports[0]}), Redis (${ports[1]}) and the LLM (${ports[2]}) in $testdir"
-POSTGRES_FAST=1 "$scripts/postgres.sh" start "$testdir/postgres" "${ports[0]}" >"$testdir/postgres.url" &
+# Hundreds of tests in parallel each open a database and a daemon or two with their own pools.
+POSTGRES_MAX_CONNECTIONS=600 POSTGRES_FAST=1 "$scripts/postgres.sh" start "$testdir/postgres" "${ports[0]}" >"$testdir/postgres.url" &
 pg_job=$!
 "$scripts/redis.sh" start "$testdir/redis" "${ports[1]}" >"$testdir/redis.url" &
 redis_job=$!

@@ -1,3 +1,4 @@
+import Events
 import Foundation
 import PromptCards
 import RedisClient
@@ -22,13 +23,42 @@ public struct EventBus: Sendable {
         self.retention = retention
     }
 
+    /// Publishes outbox events in order, each at most once per channel however often it is
+    /// handed in: a relay that died after publishing but before marking its batch sent
+    /// publishes the batch again, and the events already out are skipped (their outbox
+    /// sequence is remembered per channel, atomically with the append). One round trip.
+    /// Returns the envelopes that went out now.
+    @discardableResult
+    public func publish(_ events: [OutboxEvent]) async throws -> [EventEnvelope] {
+        guard !events.isEmpty else { return [] }
+        let (length, seconds) = (String(historyLength), String(retention.components.seconds))
+        let commands = events.map { event in
+            ["EVAL", Self.publishOnceScript, "3", keys.eventHistory(event.channel), keys.publishedEvents(event.channel),
+             keys.eventNotifications(event.channel), String(event.sequence), length, seconds, event.type, event.at,
+             event.data.description]
+        }
+        var published: [EventEnvelope] = []
+        var failure: (any Error)?
+        for (event, reply) in zip(events, try await redis.pipeline(commands)) {
+            if case .error(let message) = reply {
+                failure = failure ?? RedisError.server(message)
+            } else if let id = reply.string {
+                published.append(EventEnvelope(id: id, channel: event.channel, type: event.type, at: event.at, data: event.data))
+            }
+        }
+        if let failure { throw failure }
+        return published
+    }
+
+    /// Publishes one event outside any outbox: for events that announce no stored state
+    /// change (health ticks), where losing one is harmless. Run and card events go through
+    /// the outbox (`OutboxRelay`), never through here.
     @discardableResult
     public func publish(channel: String, type: String, data: JSONValue) async throws -> EventEnvelope {
-        let at = Date.now.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-        let body = String(decoding: try JSONEncoder().encode(data), as: UTF8.self)
+        let at = EventTime.format(.now)
         let history = keys.eventHistory(channel)
         let replies = try await redis.pipeline([
-            ["XADD", history, "MAXLEN", "~", String(historyLength), "*", "type", type, "at", at, "data", body],
+            ["XADD", history, "MAXLEN", "~", String(historyLength), "*", "type", type, "at", at, "data", data.description],
             ["EXPIRE", history, String(retention.components.seconds)],
             ["PUBLISH", keys.eventNotifications(channel), type],
         ])
@@ -53,6 +83,20 @@ public struct EventBus: Sendable {
         let reply = try await redis.send(["XREVRANGE", keys.eventHistory(channel), "+", "-", "COUNT", "1"])
         return try StreamEntries.parse(reply).first?.id ?? "0"
     }
+
+    /// KEYS: history stream, published-sequence set, notification channel.
+    /// ARGV: sequence, history length, retention seconds, type, at, data.
+    /// The set keeps the newest sequences (twice the history length, far more than a relay
+    /// batch), which is all a re-publish can repeat.
+    static let publishOnceScript = """
+        if redis.call('ZADD', KEYS[2], 'NX', ARGV[1], ARGV[1]) == 0 then return false end
+        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'type', ARGV[4], 'at', ARGV[5], 'data', ARGV[6], 'seq', ARGV[1])
+        redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(2 * tonumber(ARGV[2])) - 1)
+        redis.call('EXPIRE', KEYS[1], ARGV[3])
+        redis.call('EXPIRE', KEYS[2], ARGV[3])
+        redis.call('PUBLISH', KEYS[3], ARGV[4])
+        return id
+        """
 }
 
 /// Whether stream id `a` comes after `b` (ids are `ms-seq`).

@@ -27,7 +27,7 @@ public struct JobQueue: Sendable {
     }
 
     var stream: String { keys.jobStream(name) }
-    var group: String { keys.consumerGroup(name) }
+    var group: String { keys.consumerGroup }
 
     /// Creates the stream and its consumer group if missing (from the stream's start, so
     /// jobs enqueued before any worker existed are delivered too).
@@ -119,6 +119,32 @@ public struct JobQueue: Sendable {
         fields += ["error", String(error.prefix(2000)), "failed_at", String(JobEnvelope.nowMillis())]
         try await atomically([["XADD", keys.deadLetters(name), "MAXLEN", "~", "10000", "*"] + fields] + ack)
         return .deadLettered
+    }
+
+    /// A job that used up its attempts, as the dead-letter stream keeps it.
+    public struct DeadLetter: Sendable {
+        public var streamID: String
+        public var envelope: JobEnvelope?
+        public var error: String
+    }
+
+    /// Dead letters after `streamID` (exclusive; "0" for the oldest kept), oldest first.
+    public func deadLetters(after streamID: String, count: Int = 100) async throws -> [DeadLetter] {
+        let start = streamID == "0" ? "-" : "(\(streamID)"
+        let reply = try await redis.send(["XRANGE", keys.deadLetters(name), start, "+", "COUNT", String(count)])
+        return try StreamEntries.parse(reply).map {
+            DeadLetter(streamID: $0.id, envelope: try? JobEnvelope(fields: $0.fields), error: $0.fields["error"] ?? "")
+        }
+    }
+
+    /// How far dead letters have been settled (their cases recorded as errored): a stream id, "0" for none.
+    public func settledDeadLetters() async throws -> String {
+        try await redis.send(["GET", keys.settledDeadLetters(name)]).string ?? "0"
+    }
+
+    /// Records that every dead letter up to `streamID` is settled.
+    public func markDeadLettersSettled(through streamID: String) async throws {
+        _ = try await redis.send(["SET", keys.settledDeadLetters(name), streamID])
     }
 
     /// Moves delayed jobs whose time has come into the stream; returns how many moved.

@@ -14,8 +14,11 @@ public struct RedisKeys: Sendable, Equatable {
     public func delayedJobs(_ queue: String) -> String { "\(prefix):queue:\(queue):delayed" }
     /// Jobs that used up their attempts.
     public func deadLetters(_ queue: String) -> String { "\(prefix):queue:\(queue):dead" }
-    /// The consumer group all workers of a queue share.
-    public func consumerGroup(_ queue: String) -> String { "workers" }
+    /// The id of the newest dead letter whose case was recorded as errored (`DeadLetterSettler`).
+    public func settledDeadLetters(_ queue: String) -> String { "\(prefix):queue:\(queue):dead:settled" }
+    /// The consumer group all workers of every queue share. Group names live inside their
+    /// stream, so one fixed name needs no prefix.
+    public let consumerGroup = "workers"
 
     /// The bounded history of an event channel (`run:{id}`, `card:{id}`, `health`); its
     /// entry ids are the events' ids, so a client can resume from one.
@@ -28,6 +31,7 @@ public struct RedisKeys: Sendable, Equatable {
         return name.hasPrefix(head) ? String(name.dropFirst(head.count)) : nil
     }
 
-    /// A fixed-window rate-limit counter.
-    public func rateLimit(_ subject: String, window: Int) -> String { "\(prefix):ratelimit:\(subject):\(window)" }
+    /// The outbox sequences already published on a channel, so a relay that publishes a
+    /// batch twice (it died before marking it sent) appends each event once.
+    public func publishedEvents(_ channel: String) -> String { "\(prefix):published:\(channel)" }
 }

@@ -44,9 +44,9 @@ import Testing
 
             // Results as a worker records them.
             let runID = try #require(UUID(uuidString: run))
-            let ledger = RunLedger(client: api.database, logger: Logger(label: "test"))
+            let store = RunStore(client: api.database, logger: Logger(label: "test"))
             for index in 0..<5 {
-                _ = try await ledger.record(RunResult(
+                _ = try await store.record(RunResult(
                     runID: runID, jobID: "job-\(index)", testCaseID: UUID(), model: "smollm2", repeatIndex: 0, prompt: "p",
                     output: "o", pass: index % 2 == 0, score: index % 2 == 0 ? 1 : 0, reason: "r", grading: nil, error: nil,
                     latencyMs: 100 * (index + 1), promptTokens: 1, completionTokens: 2, cost: 0.001))

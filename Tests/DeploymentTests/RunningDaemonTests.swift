@@ -23,12 +23,12 @@ import Testing
         let dashboard = try Repository.read("compose/grafana/dashboards/prompt-card-system.json")
         let queried = Set(dashboard.matches(of: /\b(?:hb|http_server|pcs)_[a-z0-9_]+/).map { String($0.output) })
         #expect(!queried.isEmpty)
-        let closedPort = try FreePort.next()
-
-        try await RunningSuite.with { suite in
-            try await Self.probesAnswer(probes, on: suite)
-            try await Self.healthchecksPass(healthchecks, on: suite, closedPort: closedPort)
-            try await Self.metricsAreExported(manifests: manifests, dashboardQueries: queried, on: suite)
+        try await ClosedPort.with { closedPort in
+            try await RunningSuite.with { suite in
+                try await Self.probesAnswer(probes, on: suite)
+                try await Self.healthchecksPass(healthchecks, on: suite, closedPort: closedPort)
+                try await Self.metricsAreExported(manifests: manifests, dashboardQueries: queried, on: suite)
+            }
         }
     }
 

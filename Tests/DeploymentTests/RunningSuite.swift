@@ -36,8 +36,10 @@ struct RunningSuite: Sendable {
         return (Int(response.status.code), String(buffer: body))
     }
 
-    /// Polls `path` until it answers 200 or `timeout` passes; the last answer either way.
-    func getUntilOK(_ daemon: String, _ path: String, timeout: Duration = .seconds(20)) async throws -> (status: Int, body: String) {
+    /// Polls `path` until it answers 200 or `timeout` passes; the last answer either way. The
+    /// patience is for llm-proxy: its probe of the local model waits behind the generations
+    /// other suites have queued there.
+    func getUntilOK(_ daemon: String, _ path: String, timeout: Duration = .seconds(180)) async throws -> (status: Int, body: String) {
         let deadline = ContinuousClock.now + timeout
         while true {
             let answer = try await get(daemon, path)

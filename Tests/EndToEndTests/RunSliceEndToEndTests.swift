@@ -132,7 +132,7 @@ import Testing
         #expect(health.status == 200, "\(health.text)")
         #expect(health.contentType == "application/health+json")
         let checks = try #require(health.json["checks"] as? [String: Any])
-        for component in ["postgres", "redis", "gateway", "cards-api", "realtime", "queue-worker", "llm-proxy"] {
+        for component in ["postgres", "redis", "event-outbox", "gateway", "cards-api", "realtime", "queue-worker", "llm-proxy"] {
             #expect(checks["\(component):responseTime"] != nil, "health lists \(component)")
         }
     }

@@ -98,16 +98,17 @@ import Testing
                                          breaker: proxy.breaker, maxBody: proxy.maxBody)
             return (proxy, await status(impatient, request(.get, "/slow")))
         case .upstreamUnreachable:
-            let port = try FreePort.next()
-            let proxy = ReverseProxy(name: "upstream", baseURL: "http://127.0.0.1:\(port)", timeout: .seconds(10),
-                                     breaker: CircuitBreaker(threshold: 1, cooldown: Self.cooldown),
-                                     maxBody: Self.maxBody)
-            #expect(await status(proxy, request(.get, "/ok")) == 502)
-            try await Task.sleep(for: Self.cooldown + .milliseconds(100))
-            let status = await status(proxy, request(.get, "/ok"))
-            // The trial failed too; point the next calls at the real upstream to see recovery.
-            return (ReverseProxy(name: proxy.name, baseURL: baseURL, timeout: proxy.timeout, breaker: proxy.breaker,
-                                 maxBody: proxy.maxBody), status)
+            return try await ClosedPort.with { port in
+                let proxy = ReverseProxy(name: "upstream", baseURL: "http://127.0.0.1:\(port)", timeout: .seconds(10),
+                                         breaker: CircuitBreaker(threshold: 1, cooldown: Self.cooldown),
+                                         maxBody: Self.maxBody)
+                #expect(await status(proxy, request(.get, "/ok")) == 502)
+                try await Task.sleep(for: Self.cooldown + .milliseconds(100))
+                let status = await status(proxy, request(.get, "/ok"))
+                // The trial failed too; point the next calls at the real upstream to see recovery.
+                return (ReverseProxy(name: proxy.name, baseURL: baseURL, timeout: proxy.timeout, breaker: proxy.breaker,
+                                     maxBody: proxy.maxBody), status)
+            }
         }
     }
 

@@ -6,9 +6,13 @@ import NIOCore
 /// `/api/chat` and `/api/embed` wire formats — one JSON object, or NDJSON lines when `stream` is true — and
 /// records what it was asked, so tests can check the translation in both directions.
 enum FakeOllama {
-    static func router(received: ReceivedRequests) -> Router<BasicRequestContext> {
+    /// `tagsHang`: `/api/tags` answers only after the probe gave up, as a model server busy generating may.
+    static func router(received: ReceivedRequests, tagsHang: Bool = false) -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("/api/tags") { _, _ in #"{"models":[{"name":"smollm2:135m"}]}"# }
+        router.get("/api/tags") { _, _ in
+            if tagsHang { try await Task.sleep(for: .seconds(10)) }  // past the 2 s probe deadline
+            return #"{"models":[{"name":"smollm2:135m"}]}"#
+        }
         // `/api/embed`: one vector per input, [characters, 1, 0] — enough to check the order.
         router.post("/api/embed") { request, context -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)

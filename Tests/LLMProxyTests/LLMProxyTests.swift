@@ -29,6 +29,7 @@ import Testing
             #expect(!content.isEmpty)
             #expect(((object["usage"] as? [String: Any])?["completion_tokens"] as? Int ?? 0) > 0)
             #expect(response.headers.first(name: "X-Upstream-Provider") == "local")
+            #expect(response.headers.first(name: "X-Response-Cost").flatMap(Double.init) == 0, "a model served here is free")
             let models = try await PatientHTTP.execute(port: port, "/v1/models")
             #expect(models.text.contains("\"smollm2\""))
         }
@@ -54,10 +55,13 @@ import Testing
         let received = ReceivedRequests()
         let fake = Application(router: FakeOllama.router(received: received), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await fake.test(.live) { ollama in
-            let app = try await proxy(["OLLAMA_BASE_URL": "http://127.0.0.1:\(ollama.port!)"])
+            let app = try await proxy(["OLLAMA_BASE_URL": "http://127.0.0.1:\(ollama.port!)",
+                                       "MODEL_PRICES": "ollama/smollm2:135m=2:4"])
             try await app.test(.live) { client in
                 try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: Self.chat)) { response in
                     #expect(response.status == .ok)
+                    let cost = try #require(response.headers[HTTPField.Name("X-Response-Cost")!].flatMap(Double.init))
+                    #expect(abs(cost - (7 * 2 + 3 * 4) / 1_000_000) < 1e-12, "7 prompt and 3 completion tokens, priced: \(cost)")
                     let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
                     #expect(object["object"] as? String == "chat.completion")
                     let message = ((object["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])
@@ -91,6 +95,25 @@ import Testing
         }
     }
 
+    @Test func aBackendBusyServingRequestsStaysReadyThoughItsProbeWouldWait() async throws {
+        let fake = Application(router: FakeOllama.router(received: ReceivedRequests(), tagsHang: true),
+                               configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await fake.test(.live) { ollama in
+            let app = try await proxy(["OLLAMA_BASE_URL": "http://127.0.0.1:\(ollama.port!)"])
+            try await app.test(.live) { client in
+                try await client.execute(uri: "/health/ready", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable, "nothing has answered yet and the probe times out")
+                }
+                try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: Self.chat)) {
+                    #expect($0.status == .ok)
+                }
+                try await client.execute(uri: "/health/ready", method: .get) { response in
+                    #expect(response.status == .ok, "it answered a request just now: \(String(buffer: response.body))")
+                }
+            }
+        }
+    }
+
     @Test(arguments: [
         ("{", 400, "JSON object"),
         (#"{"messages":[{"role":"user","content":"hi"}]}"#, 400, "model"),
@@ -111,13 +134,15 @@ import Testing
     }
 
     @Test func anUnreachableBackendIsABadGatewayNotACrash() async throws {
-        let app = try await proxy(["LOCAL_LLM_URL": "http://127.0.0.1:\(try FreePort.next())"])
-        try await app.test(.router) { client in
-            try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: Self.chat)) { response in
-                #expect(response.status == .badGateway)
-                #expect(response.headers[.contentType] == "application/problem+json")
+        try await ClosedPort.with { port in
+            let app = try await proxy(["LOCAL_LLM_URL": "http://127.0.0.1:\(port)"])
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: Self.chat)) { response in
+                    #expect(response.status == .badGateway)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                }
+                try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
             }
-            try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
         }
     }
 }

@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import LLMProxyService
 import Logging
-import ModelGrading
+import LLMProxyClient
 import PromptCards
 import ServiceKit
 import TestSupport
@@ -19,7 +19,8 @@ import Testing
                    "UPSTREAM_TIMEOUT_SECONDS": "600"]
         let app = try await buildLLMProxy(config: LLMProxyConfig(EnvironmentReader(env)), logger: Logger(label: "test"))
         try await app.test(.live) { client in
-            try await body(LLMProxyGrader(baseURL: "http://127.0.0.1:\(client.port!)", timeout: PatientHTTP.patience, maxTokens: maxTokens))
+            let proxy = LLMProxyClient(baseURL: "http://127.0.0.1:\(client.port!)", timeout: PatientHTTP.patience)
+            try await body(LLMProxyGrader(client: proxy, maxTokens: maxTokens))
         }
     }
 

@@ -67,7 +67,7 @@ import Testing
         // minutes (XCLAIM … IDLE, no delivery counted); the loser's XCLAIM would have to come 5
         // minutes after the winner's to find it stalled again. (With a 3 s margin, a loaded
         // machine once let both win.)
-        _ = try await redis.send(["XCLAIM", keys.jobStream("default"), keys.consumerGroup("default"), "w3", "0",
+        _ = try await redis.send(["XCLAIM", keys.jobStream("default"), keys.consumerGroup, "w3", "0",
                                   job.streamID, "IDLE", "600000", "JUSTID"])
         async let first = queue.reclaimStalled(consumer: "r1", minIdle: .seconds(300))
         async let second = queue.reclaimStalled(consumer: "r2", minIdle: .seconds(300))

@@ -41,7 +41,7 @@ import Testing
         try await proxy.serve { url in
             try await WorkerHarness.with { harness in
                 let run = try await harness.storedRun(template: String(repeating: "{{word}}", count: 20_000),
-                                                      word: String(repeating: "x", count: 100_000))
+                                                      words: [String(repeating: "x", count: 100_000)])
                 try await harness.queue.enqueue(try await harness.job(of: run))
                 try await harness.runningWorker(["LLM_PROXY_URL": url]) {
                     let final = try await harness.finished(run.id)
@@ -88,7 +88,7 @@ import Testing
                 // (XCLAIM's RETRYCOUNT records those deliveries): MAX_STALLS=2 are used up.
                 let taken = try #require(try await harness.queue.claim(consumer: "ghost", block: .seconds(2)).first)
                 _ = try await harness.redis.send([
-                    "XCLAIM", harness.keys.jobStream("default"), harness.keys.consumerGroup("default"), "ghost", "0",
+                    "XCLAIM", harness.keys.jobStream("default"), harness.keys.consumerGroup, "ghost", "0",
                     taken.streamID, "RETRYCOUNT", "3", "JUSTID",
                 ])
                 try await harness.runningWorker(["LLM_PROXY_URL": url, "STALL_TIMEOUT_SECONDS": "5", "MAX_STALLS": "2"]) {

@@ -1,19 +1,33 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Synchronization
 
-/// A stand-in for llm-proxy's chat endpoint that answers the first `answered` calls at once
-/// (an OpenAI chat completion) and then never answers: the hung upstream a job deadline
-/// exists for. It counts every call, so a test can tell whether the model was asked at all.
+/// A stand-in for llm-proxy's chat endpoint that answers the first `answered` calls (an
+/// OpenAI chat completion) and then never answers: the hung upstream a job deadline exists
+/// for. It counts every call, so a test can tell whether the model was asked at all, and
+/// while `hold()` is in force it keeps answers back until `release()`, so a test can change
+/// the world (stop Postgres, say) while a job waits for its model.
 final class ScriptedLLMProxy: Sendable {
     let answered: Int
     private let calls = Mutex(0)
+    private let holding = Atomic(false)
+    /// Set when `serve` ends: hung calls then return, so the server's shutdown never waits on them.
+    private let stopping = Atomic(false)
 
-    init(answered: Int) {
+    /// What llm-proxy would report each answer cost (`X-Response-Cost`), if anything.
+    let cost: String?
+
+    init(answered: Int, cost: String? = nil) {
         self.answered = answered
+        self.cost = cost
     }
 
     var callCount: Int { calls.withLock { $0 } }
+
+    /// Answers wait until `release()`.
+    func hold() { holding.store(true, ordering: .sequentiallyConsistent) }
+    func release() { holding.store(false, ordering: .sequentiallyConsistent) }
 
     /// Serves on a free loopback port while `body` runs; `body` gets the base URL.
     func serve<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
@@ -23,15 +37,17 @@ final class ScriptedLLMProxy: Sendable {
                 count += 1
                 return count
             }
-            guard call <= self.answered else {
-                try await Task.sleep(for: .seconds(3600))
-                return Response(status: .gatewayTimeout)
+            while (call > self.answered || self.holding.load(ordering: .sequentiallyConsistent))
+                && !self.stopping.load(ordering: .sequentiallyConsistent) {
+                try await Task.sleep(for: .milliseconds(50))
             }
+            guard call <= self.answered else { return Response(status: .gatewayTimeout) }
             let body = #"{"id":"c","object":"chat.completion","model":"smollm2","choices":[{"index":0,"#
                 + #""message":{"role":"assistant","content":"hello there"},"finish_reason":"stop"}],"#
                 + #""usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}"#
-            return Response(status: .ok, headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(string: body)))
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if let cost = self.cost { headers[HTTPField.Name("X-Response-Cost")!] = cost }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         let port = Mutex<Int?>(nil)
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -41,7 +57,10 @@ final class ScriptedLLMProxy: Sendable {
                 try await app.runService(gracefulShutdownSignals: [])
                 return nil
             }
-            defer { group.cancelAll() }
+            defer {
+                stopping.store(true, ordering: .sequentiallyConsistent)
+                group.cancelAll()
+            }
             let started = ContinuousClock.now
             while port.withLock({ $0 }) == nil {
                 guard ContinuousClock.now - started < .seconds(60) else { throw CancellationError() }

@@ -5,6 +5,7 @@ import Logging
 import PostgresNIO
 import PromptCards
 import Queue
+import RunTestSupport
 import QueueWorkerService
 import RedisClient
 import ServiceKit
@@ -22,7 +23,8 @@ struct WorkerHarness: Sendable {
 
     static let logger: Logger = {
         var logger = Logger(label: "queue-worker-test")
-        logger.logLevel = .warning
+        // TEST_LOG_LEVEL=debug shows what the worker under test did, to chase a failure.
+        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
         return logger
     }()
 
@@ -43,34 +45,25 @@ struct WorkerHarness: Sendable {
         }
     }
 
-    /// A stored run of one test case with `assert` against `model`, as cards-api creates it.
+    /// A stored run of one test case per word with `assert` against `model`, as cards-api creates it.
     func storedRun(assert: [Assertion] = [Assertion(type: "contains", value: .string("hello"))],
                    model: String = "smollm2", template: String = "Say {{word}}",
-                   word: String = "hello") async throws -> Run {
-        let user = try await PostgresUserRepository(client: database, logger: Self.logger)
-            .create(email: "w\(UUID().uuidString.prefix(8))@example.com", passwordHash: "x")
-        let card = try await PostgresCardRepository(client: database, logger: Self.logger)
-            .create(ownerID: user.id, title: "c", description: "", template: template, variables: ["word"], tags: [])
-        _ = try await PostgresTestCaseRepository(client: database, logger: Self.logger)
-            .create(cardID: card.id, description: "", vars: ["word": .string(word)], assert: assert, threshold: nil)
-        let admission = RunAdmission(jobsPerRun: BudgetCatalog.jobsPerRun.standard,
-                                     activeRunsPerUser: BudgetCatalog.activeRunsPerUser.standard,
-                                     queuedJobsPerUser: BudgetCatalog.queuedJobsPerUser.standard)
-        let candidate = Run.queued(cardID: card.id, ownerID: user.id, cardVersion: card.version, models: [model],
-                                   repeat: 1, concurrency: 1, total: 0)
-        guard case .created(let run) = try await PostgresRunRepository(client: database, logger: Self.logger)
-            .create(candidate, template: card.template, idempotencyKey: nil, admission: admission)
-        else { throw HarnessError("the run was not created") }
-        return run
+                   words: [String] = ["hello"]) async throws -> Run {
+        try await RunFixture(database: database, logger: Self.logger)
+            .storedRun(assert: assert, model: model, template: template, words: words)
     }
 
-    /// The job of the run's only test case, as cards-api enqueues it.
+    /// The job of the run's first test case, as cards-api enqueues it.
     func job(of run: Run) async throws -> JobEnvelope {
-        let runs = PostgresRunRepository(client: database, logger: Self.logger)
-        let cases = try await runs.snapshotCaseIDs(runID: run.id, after: -1, limit: 10)
-        let testCase = try requireValue(cases.first?.testCaseID, "a snapshotted test case")
-        return try ExecuteTestCaseJob(runID: run.id, cardID: run.cardID, testCaseID: testCase, model: run.models[0],
-                                      repeatIndex: 0).envelope()
+        try requireValue(try await jobs(of: run).first, "a snapshotted test case")
+    }
+
+    /// Every job of the run, in its test cases' order.
+    func jobs(of run: Run) async throws -> [JobEnvelope] {
+        try await RunFixture(database: database, logger: Self.logger).testCases(of: run).map { testCase in
+            try ExecuteTestCaseJob(runID: run.id, cardID: run.cardID, testCaseID: testCase, model: run.models[0],
+                                   repeatIndex: 0).envelope()
+        }
     }
 
     /// Runs the worker with `environment` (on top of this harness's database, Redis and

@@ -10,10 +10,12 @@ import Testing
     let caller = Identity(userID: UUID(), email: "a@b.co", role: "user")
 
     @Test func whenCardsAPICannotBeAskedNobodyGetsARunOrCardChannel() async throws {
-        let access = ChannelAccess(cardsAPIURL: "http://127.0.0.1:\(try FreePort.next())")
-        #expect(await access.check("run:\(UUID().uuidString.lowercased())", identity: caller, token: "t") == .unavailable)
-        #expect(await access.check("card:\(UUID().uuidString.lowercased())", identity: caller, token: "t") == .unavailable)
-        #expect(await access.check("health", identity: caller, token: "t") == .allowed, "health needs no owner")
+        try await ClosedPort.with { port in
+            let access = ChannelAccess(cardsAPIURL: "http://127.0.0.1:\(port)")
+            #expect(await access.check("run:\(UUID().uuidString.lowercased())", identity: caller, token: "t") == .unavailable)
+            #expect(await access.check("card:\(UUID().uuidString.lowercased())", identity: caller, token: "t") == .unavailable)
+            #expect(await access.check("health", identity: caller, token: "t") == .allowed, "health needs no owner")
+        }
     }
 
     @Test func channelsMapToTheResourcesThatOwnThem() {

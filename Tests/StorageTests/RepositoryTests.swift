@@ -83,44 +83,68 @@ func withMigratedDatabase<T: Sendable>(_ body: @Sendable (PostgresClient) async 
                                          queuedJobsPerUser: BudgetCatalog.queuedJobsPerUser.standard)
             let candidate = Run.queued(cardID: card.id, ownerID: owner.id, cardVersion: 1, models: ["m"], repeat: 1,
                                        concurrency: 2, total: 0)
-            guard case .created(let run) = try await runs.create(candidate, template: card.template, idempotencyKey: nil,
+            guard case .created(let run) = try await RunStore(client: client, logger: logger).create(candidate, template: card.template, idempotencyKey: nil,
                                                                  admission: admission)
             else { throw StorageError.unexpected("the run was not created") }
             #expect(run.total == 2, "counted from the card's test cases")
-            let snapshot = try await RunLedger(client: client, logger: logger)
-                .snapshot(runID: run.id, testCaseID: try #require(try await runs.snapshotCaseIDs(runID: run.id, after: -1,
+            let store = RunStore(client: client, logger: logger)
+            let snapshot = try await store
+                .inputs(runID: run.id, testCaseID: try #require(try await runs.snapshotCaseIDs(runID: run.id, after: -1,
                                                                                                   limit: 1).first).testCaseID)
             #expect(snapshot?.template == "{{q}}" && snapshot?.vars == ["q": .string("a")])
-            let ledger = RunLedger(client: client, logger: logger)
-            #expect(try await ledger.markRunning(runID: run.id))
-            #expect(try await !ledger.markRunning(runID: run.id), "only the first worker starts the run")
+            #expect(try await store.start(runID: run.id))
+            #expect(try await !store.start(runID: run.id), "only the first worker starts the run")
 
             func result(_ job: String, pass: Bool, latency: Int) -> RunResult {
                 RunResult(runID: run.id, jobID: job, testCaseID: UUID(), model: "m", repeatIndex: 0, prompt: "p", output: "o",
                           pass: pass, score: pass ? 1 : 0, reason: "r", grading: nil, error: nil, latencyMs: latency,
                           promptTokens: 3, completionTokens: 5, cost: 0)
             }
-            let first = try await ledger.record(result("job-1", pass: true, latency: 100))
-            #expect(first.inserted && first.completed == 1)
-            let duplicate = try await ledger.record(result("job-1", pass: true, latency: 100))
+            let first = try #require(try await store.record(result("job-1", pass: true, latency: 100)))
+            #expect(first.inserted && first.completed == 1 && first.finished == nil)
+            let duplicate = try #require(try await store.record(result("job-1", pass: true, latency: 100)))
             #expect(!duplicate.inserted && duplicate.completed == 1, "a redelivered job changes nothing")
-            #expect(try await ledger.finalizeIfDone(runID: run.id) == nil, "not done yet")
-            let last = try await ledger.record(result("job-2", pass: false, latency: 300))
-            #expect(last.completed == 2 && last.passed == 1 && last.failed == 1)
+            #expect(try await store.finalizeIfDone(runID: run.id) == nil, "not done yet")
+            let last = try #require(try await store.record(result("job-2", pass: false, latency: 300)))
+            #expect(last.completed == 2 && last.total == 2)
+            let final = try #require(last.finished, "the last result finalizes the run in the same transaction")
+            #expect(final.passed == 1 && final.failed == 1)
 
             let finals = try await withThrowingTaskGroup(of: Run?.self) { group in
-                for _ in 0..<5 { group.addTask { try await ledger.finalizeIfDone(runID: run.id) } }
+                for _ in 0..<5 { group.addTask { try await store.finalizeIfDone(runID: run.id) } }
                 var runs: [Run] = []
                 for try await run in group { if let run { runs.append(run) } }
                 return runs
             }
-            #expect(finals.count == 1, "exactly one finalizer wins")
-            let final = try #require(finals.first)
+            #expect(finals.isEmpty, "a final run is never finalized again")
+            #expect(try await store.cancel(id: run.id, ownerID: nil)?.status == .completed, "nor cancelled")
+            #expect(try await store.fail(runID: run.id, reason: "late") == nil, "nor failed")
             #expect(final.status == .completed)
             #expect(final.score == 0.5)
             #expect(final.latencyP50Ms == 200)
             #expect(final.promptTokens == 6 && final.completionTokens == 10)
             #expect(try await runs.results(runID: run.id).count == 2)
+
+            // Every change above wrote its events in its own transaction, in order, once.
+            let announced = try await outbox(client, logger: logger)
+            #expect(announced.filter { $0.channel == "run:\(run.id.uuidString.lowercased())" }.map(\.type) == [
+                "run.queued", "run.started", "case.completed", "run.progress", "case.completed", "run.progress", "run.completed",
+            ])
+            #expect(announced.filter { $0.channel == "card:\(card.id.uuidString.lowercased())" }.map(\.type)
+                == ["run.queued", "run.completed"])
+            let completed = try #require(announced.last { $0.type == "run.completed" })
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(completed.data.utf8)) as? [String: Any])
+            #expect(summary["passed"] as? Int == 1 && summary["score"] as? Double == 0.5 && summary["status"] as? String == "completed")
         }
+    }
+
+    /// The outbox rows in id order.
+    private func outbox(_ client: PostgresClient, logger: Logger) async throws -> [(channel: String, type: String, data: String)] {
+        var rows: [(channel: String, type: String, data: String)] = []
+        for try await row in try await client.query("SELECT channel, type, data::text FROM event_outbox ORDER BY id", logger: logger)
+            .decode((String, String, String).self) {
+            rows.append(row)
+        }
+        return rows
     }
 }

@@ -4,4 +4,6 @@ public enum StorageError: Error, Equatable, Sendable {
     case duplicate(String)
     /// The database answered something the code does not expect (a bug or a schema drift).
     case unexpected(String)
+    /// Postgres did not answer within the caller's time budget (it is down or unreachable).
+    case unavailable(String)
 }

@@ -35,6 +35,8 @@ public struct Run: Codable, Sendable, Equatable {
     public var finishedAt: Date?
     /// Overrides every test case's own threshold when set.
     public var threshold: Double? = nil
+    /// Why the run ended `failed` (nil for every other status).
+    public var failureReason: String? = nil
 
     /// A new run, not yet started.
     public static func queued(id: UUID = UUID(), cardID: UUID, ownerID: UUID, cardVersion: Int, models: [String],
@@ -58,6 +60,7 @@ public struct Run: Codable, Sendable, Equatable {
         case createdAt = "created_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"
+        case failureReason = "failure_reason"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -86,5 +89,6 @@ public struct Run: Codable, Sendable, Equatable {
         try container.encode(startedAt, forKey: .startedAt)
         try container.encode(finishedAt, forKey: .finishedAt)
         try container.encode(threshold, forKey: .threshold)
+        try container.encode(failureReason, forKey: .failureReason)
     }
 }

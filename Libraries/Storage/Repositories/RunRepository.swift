@@ -4,22 +4,14 @@ import Logging
 import PostgresNIO
 import PromptCards
 
-/// Runs and their results as the API sees them.
+/// Runs and their results as the API reads them. Every change of a run goes through `RunStore`.
 public protocol RunRepository: Sendable {
-    /// Stores a new run of `run.cardID` with a snapshot of `template` and of the card's test
-    /// cases as they are now, in one transaction, if it fits `admission` (else throws
-    /// `BudgetExceeded`, storing nothing). `run.total` is counted there, in SQL, from the test
-    /// cases, models and repeat; no test case is loaded into memory. With an idempotency key
-    /// this owner used before, nothing is stored and the earlier run is returned.
-    func create(_ run: Run, template: String, idempotencyKey: String?, admission: RunAdmission) async throws -> RunCreation
     /// The test cases a run snapshotted, `limit` at a time in their order, after `position`.
     func snapshotCaseIDs(runID: UUID, after position: Int, limit: Int) async throws -> [(position: Int, testCaseID: UUID)]
     func find(id: UUID, ownerID: UUID?) async throws -> Run?
     func list(_ filter: RunFilter, limit: Int, after cursor: PageCursor?) async throws -> Page<Run>
     /// Results in execution order; `passed` filters on the outcome.
     func results(runID: UUID, passed: Bool?, limit: Int, after cursor: PageCursor?) async throws -> Page<RunResult>
-    /// Moves a run that is not yet final to `cancelled`; returns the run as it now is.
-    func cancel(id: UUID, ownerID: UUID?) async throws -> Run?
     /// Deletes the run and its results; its remaining jobs are skipped by the workers.
     func delete(id: UUID, ownerID: UUID?) async throws -> Bool
 }
@@ -38,74 +30,6 @@ public struct PostgresRunRepository: RunRepository {
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
         self.logger = logger
-    }
-
-    public func create(_ run: Run, template: String, idempotencyKey: String?, admission: RunAdmission) async throws
-        -> RunCreation {
-        let logger = self.logger
-        let outcome = try await client.withTransaction(logger: logger) { connection -> Admitted in
-            // One admission at a time per owner, so two requests at once cannot both pass the quotas.
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(hashtextextended(\(run.ownerID.uuidString.lowercased()), 1))", logger: logger)
-            if let idempotencyKey {
-                let earlier = try await connection.query("""
-                    SELECT \(unescaped: RunRow.columns) FROM runs WHERE owner_id = \(run.ownerID) AND idempotency_key = \(idempotencyKey)
-                    """, logger: logger)
-                if let earlier = try await RunRow.decode(earlier).first { return .done(.existing(earlier)) }
-            }
-            var cases = 0
-            for try await count in try await connection.query(
-                "SELECT count(*)::bigint FROM test_cases WHERE card_id = \(run.cardID)", logger: logger).decode(Int64.self) {
-                cases = Int(count)
-            }
-            guard cases > 0 else { return .done(.noTestCases) }
-            let (models, repeats) = (run.models.count, run.repeat)
-            let total = cases * models * repeats
-            guard admission.jobsPerRun.allows(total) else {
-                return .over(admission.jobsPerRun.exceeded(
-                    "the run's \(total) jobs (\(cases) test cases × \(models) models × \(repeats) repeats)", field: "repeat"))
-            }
-            var (active, outstanding) = (0, 0)
-            for try await (runs, jobs) in try await connection.query("""
-                SELECT count(*)::bigint, coalesce(sum(total - completed), 0)::bigint FROM runs
-                WHERE owner_id = \(run.ownerID) AND status IN ('queued', 'running')
-                """, logger: logger).decode((Int64, Int64).self) {
-                (active, outstanding) = (Int(runs), Int(jobs))
-            }
-            guard admission.activeRunsPerUser.allows(active + 1) else {
-                return .over(admission.activeRunsPerUser.exceeded("your unfinished runs, this one included (\(active + 1))"))
-            }
-            guard admission.queuedJobsPerUser.allows(outstanding + total) else {
-                return .over(admission.queuedJobsPerUser.exceeded(
-                    "the jobs of your unfinished runs, this one's \(total) included (\(outstanding + total))"))
-            }
-            var stored = run
-            stored.total = total
-            try await connection.query("""
-                INSERT INTO runs (id, card_id, owner_id, card_version, status, models, repeat, concurrency, total, threshold,
-                                  idempotency_key, created_at, template)
-                VALUES (\(stored.id), \(stored.cardID), \(stored.ownerID), \(stored.cardVersion), \(stored.status.rawValue),
-                        \(stored.models), \(stored.repeat), \(stored.concurrency), \(total), \(stored.threshold),
-                        \(idempotencyKey), \(stored.createdAt), \(template))
-                """, logger: logger)
-            try await connection.query("""
-                INSERT INTO run_cases (run_id, test_case_id, vars, assertions, threshold, position)
-                SELECT \(stored.id), id, vars, assertions, threshold, (row_number() OVER (ORDER BY created_at, id))::integer - 1
-                FROM test_cases WHERE card_id = \(stored.cardID)
-                """, logger: logger)
-            return .done(.created(stored))
-        }
-        switch outcome {
-        case .done(let creation): return creation
-        case .over(let exceeded): throw exceeded
-        }
-    }
-
-    /// The transaction's answer: postgres-nio wraps whatever a transaction throws, so going over
-    /// a budget is returned from it (rolling nothing back: nothing was written yet) and thrown after.
-    private enum Admitted: Sendable {
-        case done(RunCreation)
-        case over(BudgetExceeded)
     }
 
     public func snapshotCaseIDs(runID: UUID, after position: Int, limit: Int) async throws
@@ -149,16 +73,6 @@ public struct PostgresRunRepository: RunRepository {
             SELECT \(unescaped: RunRow.columns) FROM runs WHERE id = \(id) AND (\(ownerID)::uuid IS NULL OR owner_id = \(ownerID))
             """, logger: logger)
         return try await RunRow.decode(rows).first
-    }
-
-    public func cancel(id: UUID, ownerID: UUID?) async throws -> Run? {
-        let rows = try await client.query("""
-            UPDATE runs SET status = 'cancelled', finished_at = now()
-            WHERE id = \(id) AND (\(ownerID)::uuid IS NULL OR owner_id = \(ownerID)) AND status IN ('queued', 'running')
-            RETURNING \(unescaped: RunRow.columns)
-            """, logger: logger)
-        if let cancelled = try await RunRow.decode(rows).first { return cancelled }
-        return try await find(id: id, ownerID: ownerID)
     }
 
     public func results(runID: UUID, passed: Bool?, limit: Int, after cursor: PageCursor?) async throws -> Page<RunResult> {

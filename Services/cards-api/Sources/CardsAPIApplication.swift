@@ -1,7 +1,8 @@
+import EventRelay
 import Foundation
 import Hummingbird
 import Logging
-import ModelGrading
+import LLMProxyClient
 import PostgresNIO
 import Queue
 import RedisClient
@@ -14,7 +15,7 @@ public func buildCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -
     let parts = try await makeCardsAPI(config: config, logger: logger)
     var app = ServiceRouter.application(
         responder: parts.router.buildResponder(), server: config.server,
-        services: [parts.postgres, RedisClientService(client: parts.redis), parts.cardChanges], logger: logger)
+        services: [parts.postgres, RedisClientService(client: parts.redis), parts.relay, parts.cardChanges], logger: logger)
     let (postgres, queue, users, hasher) = (parts.postgres, parts.queue, parts.users, parts.hasher)
     app.beforeServerStarts {
         try await Migrator(client: postgres, logger: logger).migrate()
@@ -31,6 +32,8 @@ struct CardsAPIParts {
     let redis: RedisClient
     let queue: JobQueue
     let cardChanges: CardChangeFeed
+    /// Publishes the events cards-api commits (`run.queued`, `run.cancelled`, `run.failed`).
+    let relay: OutboxRelay
     let users: any UserRepository
     let hasher: PasswordHasher
 }
@@ -54,7 +57,9 @@ func makeCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -> CardsA
     let cards = InvalidatingCardRepository(base: PostgresCardRepository(client: postgres, logger: logger), cache: cardCache)
     let testCases = PostgresTestCaseRepository(client: postgres, logger: logger)
     let runs = PostgresRunRepository(client: postgres, logger: logger)
-    let events = EventBus(redis: redis, keys: keys)
+    let relay = OutboxRelay(store: OutboxStore(client: postgres, logger: logger), bus: EventBus(redis: redis, keys: keys),
+                            logger: logger)
+    let store = RunStore(client: postgres, logger: logger, eventsCommitted: { relay.announce() })
     let queue = JobQueue(redis: redis, keys: keys)
 
     let checks = [
@@ -76,15 +81,16 @@ func makeCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -> CardsA
     CardsController(cards: cards, reads: CardReads(cards: cards, cache: cardCache), searchDepth: config.limits.searchDepth)
         .register(on: api)
     TestCasesController(cards: cards, testCases: testCases, limits: config.limits.assertions).register(on: api)
-    AssertionsController(grader: LLMProxyGrader(baseURL: config.llmProxyURL, defaultModel: config.graderModel,
+    AssertionsController(grader: LLMProxyGrader(client: LLMProxyClient(baseURL: config.llmProxyURL),
+                                                defaultModel: config.graderModel,
                                                 defaultEmbeddingModel: config.graderEmbeddingModel),
                          limits: config.limits.assertions).register(on: api)
     RunsController(cards: cards, runs: runs,
-                   launcher: RunLauncher(runs: runs, queue: queue, events: events, admission: RunAdmission(
+                   launcher: RunLauncher(store: store, runs: runs, queue: queue, admission: RunAdmission(
                        jobsPerRun: config.limits.jobsPerRun, activeRunsPerUser: config.limits.activeRunsPerUser,
                        queuedJobsPerUser: config.limits.queuedJobsPerUser)),
-                   events: events).register(on: api)
+                   store: store).register(on: api)
 
     return CardsAPIParts(router: router, postgres: postgres, redis: redis, queue: queue, cardChanges: cardChanges,
-                         users: users, hasher: hasher)
+                         relay: relay, users: users, hasher: hasher)
 }

@@ -6,13 +6,14 @@ import ServiceKit
 import Storage
 
 /// Starts a run: stores it as `queued` with a snapshot of its inputs (if it fits the
-/// admission budgets), announces `run.queued`, then enqueues one small reference job per
-/// (test case × model × repeat) in bounded batches. The event goes out before the jobs so
-/// that no `case.completed` can precede it on the channel.
+/// admission budgets) and its `run.queued` event in the outbox, in one transaction; then
+/// enqueues one small reference job per (test case × model × repeat) in bounded batches.
+/// The event is committed before any job exists, so no `case.completed` can precede it.
+/// If the jobs cannot be enqueued the run ends `failed`, with the reason, never `queued` forever.
 struct RunLauncher: Sendable {
+    let store: RunStore
     let runs: any RunRepository
     let queue: JobQueue
-    let events: EventBus
     let admission: RunAdmission
     /// Jobs per enqueue round trip: memory and Redis pipelines stay small whatever the run's size.
     static let batchSize = 500
@@ -29,24 +30,17 @@ struct RunLauncher: Sendable {
         let candidate = Run.queued(cardID: card.id, ownerID: owner, cardVersion: card.version, models: models,
                                    repeat: `repeat`, concurrency: concurrency, total: 0, threshold: threshold)
         let run: Run
-        switch try await runs.create(candidate, template: card.template, idempotencyKey: idempotencyKey,
+        switch try await store.create(candidate, template: card.template, idempotencyKey: idempotencyKey,
                                      admission: admission) {
         case .existing(let earlier): return .replayed(earlier)
         case .noTestCases: return .noTestCases
         case .created(let created): run = created
         }
-        let summary: JSONValue = .object([
-            "run_id": .string(run.id.uuidString.lowercased()), "card_id": .string(card.id.uuidString.lowercased()),
-            "status": .string(run.status.rawValue), "total": .number(Double(run.total)),
-            "models": .array(models.map { .string($0) }),
-        ])
         do {
-            try await events.publish(channel: EventChannel.run(run.id), type: EventType.runQueued, data: summary)
-            try await events.publish(channel: EventChannel.card(card.id), type: EventType.runQueued, data: summary)
             try await enqueueJobs(of: run)
         } catch {
             logger.error("could not enqueue run", metadata: ["run_id": "\(run.id)", "error": "\(error)"])
-            _ = try? await runs.cancel(id: run.id, ownerID: nil)
+            _ = try? await store.fail(runID: run.id, reason: "its jobs could not be enqueued: the job queue was unavailable")
             throw APIError.unavailable("The job queue is unavailable; the run was not started")
         }
         return .started(run)

@@ -4,10 +4,18 @@ import Hummingbird
 import Logging
 import NIOCore
 import PostgresNIO
-import Queue
 import RedisClient
 import ServiceKit
 import Storage
+
+/// The outbox holds events older than healthd tolerates.
+struct OutboxStalled: Error, CustomStringConvertible {
+    let events: Int
+    let oldest: Duration
+    var description: String {
+        "\(events) events wait to be published, the oldest for \(oldest.components.seconds) s: no relay is publishing"
+    }
+}
 
 /// Builds healthd: the background monitor plus `/health` (health+json), `/livez` and
 /// `/readyz`, all answered from the monitor's latest snapshot.
@@ -20,6 +28,15 @@ public func buildHealthd(config: HealthConfig, logger: Logger) async throws -> s
     var probes: [HealthMonitor.Probe] = [
         .init(component: "postgres", componentType: "datastore", critical: true) { try await postgres.query("SELECT 1") },
         .init(component: "redis", componentType: "datastore", critical: true) { _ = try await redis.send(["PING"]) },
+        // Events committed but not yet published: a backlog that does not drain means no relay
+        // is publishing (Redis refuses writes, or no cards-api or worker runs). Runs still
+        // finish; their watchers just hear nothing until it clears.
+        .init(component: "event-outbox", componentType: "component", critical: false) {
+            let backlog = try await OutboxStore(client: postgres, logger: logger).backlog()
+            if let age = backlog.oldestAge, age > config.outboxMaxAge {
+                throw OutboxStalled(events: backlog.count, oldest: age)
+            }
+        },
     ]
     for daemon in config.daemons {
         // The API path cannot work without these; the others degrade the suite.

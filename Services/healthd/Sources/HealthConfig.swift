@@ -12,6 +12,8 @@ public struct HealthConfig: Sendable {
     public var daemons: [(name: String, url: String)]
     public var interval: Duration
     public var timeout: Duration
+    /// An event left in the outbox longer than this turns the `event-outbox` check to warn.
+    public var outboxMaxAge: Duration
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8105)
@@ -26,5 +28,6 @@ public struct HealthConfig: Sendable {
         ]
         interval = .milliseconds(try env.int("PROBE_INTERVAL_MS", default: 5000, range: 100...600_000))
         timeout = .milliseconds(try env.int("PROBE_TIMEOUT_MS", default: 2000, range: 50...60_000))
+        outboxMaxAge = .seconds(try env.int("OUTBOX_MAX_AGE_SECONDS", default: 30, range: 1...86_400))
     }
 }

@@ -1,3 +1,4 @@
+import Budgets
 import Foundation
 import Logging
 import PostgresNIO

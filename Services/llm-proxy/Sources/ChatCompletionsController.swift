@@ -9,6 +9,9 @@ import ServiceKit
 struct ChatCompletionsController<Context: IdentifiedRequestContext>: Sendable {
     let router: ModelRouter
     let providers: [ModelRoute.Provider: any ChatProvider]
+    /// Told when the default backend answers, so readiness need not queue a probe behind generations.
+    let evidence: BackendEvidence
+    let prices: ModelPrices
 
     func register(on routes: Router<Context>) {
         routes.post("/v1/chat/completions", use: chat)
@@ -22,9 +25,29 @@ struct ChatCompletionsController<Context: IdentifiedRequestContext>: Sendable {
         guard let provider = providers[route.provider] else {
             throw APIError.validation(field: "model", reason: "provider \"\(route.provider.rawValue)\" is not supported yet")
         }
-        var response = try await provider.chat(chat.addressed(to: route.upstreamModel))
-        response.headers[HTTPField.Name("X-Upstream-Provider")!] = route.provider.rawValue
-        return response
+        let answer = try await provider.chat(chat.addressed(to: route.upstreamModel))
+        evidence.answered(by: route)
+        var headers: HTTPFields = [HTTPField.Name.upstreamProvider: route.provider.rawValue]
+        switch answer {
+        case .stream(let body):
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            return Response(status: .ok, headers: headers, body: body)
+        case .document(let status, let buffer):
+            headers[.contentType] = "application/json"
+            if status == .ok, let cost = cost(of: buffer, route: route) {
+                headers[.responseCost] = "\(cost)"
+            }
+            return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
+        }
+    }
+
+    /// The call's price from the usage the answer reports, when the model has one.
+    private func cost(of answer: ByteBuffer, route: ModelRoute) -> Double? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(answer.readableBytesView)) as? [String: Any],
+              let usage = object["usage"] as? [String: Any] else { return nil }
+        return prices.cost(of: route, promptTokens: usage["prompt_tokens"] as? Int ?? 0,
+                           completionTokens: usage["completion_tokens"] as? Int ?? 0)
     }
 
     @Sendable func models(_ request: Request, context: Context) async throws -> Response {
@@ -36,4 +59,12 @@ struct ChatCompletionsController<Context: IdentifiedRequestContext>: Sendable {
         let data = try JSONSerialization.data(withJSONObject: list, options: [.sortedKeys])
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
+}
+
+extension HTTPField.Name {
+    /// Which provider answered (`local`, `ollama`, `openai`).
+    static let upstreamProvider = Self("X-Upstream-Provider")!
+    /// What the call cost in dollars, from its usage and the price table (absent when the
+    /// model's price is unknown, and on streamed answers).
+    static let responseCost = Self("X-Response-Cost")!
 }

@@ -9,6 +9,8 @@ import ServiceKit
 struct EmbeddingsController<Context: IdentifiedRequestContext>: Sendable {
     let router: ModelRouter
     let providers: [ModelRoute.Provider: any EmbeddingProvider]
+    /// Told when the default backend answers, so readiness need not queue a probe behind generations.
+    let evidence: BackendEvidence
 
     func register(on routes: Router<Context>) {
         routes.post("/v1/embeddings", use: embed)
@@ -22,6 +24,7 @@ struct EmbeddingsController<Context: IdentifiedRequestContext>: Sendable {
             throw APIError.validation(field: "model", reason: "provider \"\(route.provider.rawValue)\" does not offer embeddings here")
         }
         let result = try await provider.embed(embedding.inputs, model: route.upstreamModel)
+        evidence.answered(by: route)
         let answer: [String: Any] = [
             "object": "list",
             "model": embedding.model,
@@ -30,7 +33,7 @@ struct EmbeddingsController<Context: IdentifiedRequestContext>: Sendable {
         ]
         let data = try JSONSerialization.data(withJSONObject: answer)
         var response = Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-        response.headers[HTTPField.Name("X-Upstream-Provider")!] = route.provider.rawValue
+        response.headers[.upstreamProvider] = route.provider.rawValue
         return response
     }
 }

@@ -18,15 +18,18 @@ public func buildLLMProxy(config: LLMProxyConfig, logger: Logger) async throws -
         providers[.openai] = OpenAICompatibleProvider(
             baseURL: config.openAIURL ?? "https://api.openai.com/v1", apiKey: config.openAIKey, timeout: config.upstreamTimeout)
     }
-    let backendProbe = try modelRouter.route(ModelRouter.defaultModel).provider == .ollama
+    let defaultBackend = try modelRouter.route(ModelRouter.defaultModel).provider
+    let backendProbe = defaultBackend == .ollama
         ? (config.ollamaURL ?? "") + "/api/tags"
         : (config.ollamaURL == nil && config.openAIURL != nil ? config.openAIURL! + "/models" : config.localURL + "/v1/models")
+    let evidence = BackendEvidence(provider: defaultBackend)
     let checks = [ReadinessCheck(name: "llm-backend", componentType: "component") {
-        try await HTTPProbe.expectOK(backendProbe)
+        try await evidence.check { try await HTTPProbe.expectOK(backendProbe) }
     }]
     let router = ServiceRouter.make(service: "llm-proxy", checks: checks)
-    ChatCompletionsController(router: modelRouter, providers: providers).register(on: router)
-    EmbeddingsController(router: modelRouter, providers: providers.compactMapValues { $0 as? any EmbeddingProvider })
+    ChatCompletionsController(router: modelRouter, providers: providers, evidence: evidence, prices: config.prices).register(on: router)
+    EmbeddingsController(router: modelRouter, providers: providers.compactMapValues { $0 as? any EmbeddingProvider },
+                         evidence: evidence)
         .register(on: router)
     return ServiceRouter.application(responder: router.buildResponder(), server: config.server, logger: logger)
 }

@@ -11,6 +11,8 @@ public struct LLMProxyConfig: Sendable {
     /// Alias → `provider/model` or bare upstream model name.
     public var aliases: [String: String]
     public var upstreamTimeout: Duration
+    /// What each model's tokens cost, for `X-Response-Cost`.
+    public var prices: ModelPrices
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8104)
@@ -20,6 +22,7 @@ public struct LLMProxyConfig: Sendable {
         openAIKey = env.optional("OPENAI_API_KEY")
         aliases = try Self.parseAliases(env.optional("MODEL_ALIASES"))
         upstreamTimeout = .seconds(try env.int("UPSTREAM_TIMEOUT_SECONDS", default: 120, range: 1...3600))
+        prices = try ModelPrices.parse(env.optional("MODEL_PRICES"))
     }
 
     /// `MODEL_ALIASES=smollm2=ollama/smollm2:135m,fast=openai/gpt-4o-mini`

@@ -1,35 +1,48 @@
+import EventRelay
 import Foundation
 import Hummingbird
 import Logging
-import ModelGrading
+import LLMProxyClient
 import PostgresNIO
 import Queue
 import RedisClient
 import ServiceKit
 import Storage
 
-/// Builds queue-worker: the worker loops as a service, plus the ops port with health and
-/// metrics. The executable and tests both call this.
+/// Builds queue-worker: the worker loops and the outbox relay as services, plus the ops
+/// port with health and metrics. The executable and tests both call this.
 public func buildQueueWorker(config: QueueWorkerConfig, logger: Logger) async throws -> some ApplicationProtocol {
     let postgres = PostgresClient(configuration: config.database, backgroundLogger: logger)
-    let redis = RedisClient(configuration: config.redis)
+    // Each consumer may hold one connection in a blocking XREADGROUP and need a second for
+    // its heartbeat, while the maintenance loop and the relay need their own: a smaller pool
+    // would let blocked reads starve the heartbeats, and jobs would look dead.
+    var redisConfiguration = config.redis
+    redisConfiguration.poolSize = max(redisConfiguration.poolSize, 2 * config.concurrency + 4)
+    let redis = RedisClient(configuration: redisConfiguration)
     let keys = RedisKeys(prefix: config.redisKeyPrefix)
     let queue = JobQueue(redis: redis, keys: keys)
+    let relay = OutboxRelay(store: OutboxStore(client: postgres, logger: logger), bus: EventBus(redis: redis, keys: keys),
+                            logger: logger)
+    let runs = RunStore(client: postgres, logger: logger, callTimeout: config.databaseTimeout,
+                        eventsCommitted: { relay.announce() })
+    let llm = LLMProxyClient(baseURL: config.llmProxyURL, timeout: config.llmTimeout)
     let executor = TestCaseExecutor(
-        ledger: RunLedger(client: postgres, logger: logger),
-        llm: LLMClient(baseURL: config.llmProxyURL, timeout: config.llmTimeout, maxTokens: config.maxTokens),
-        grader: LLMProxyGrader(baseURL: config.llmProxyURL, defaultModel: config.graderModel,
-                               defaultEmbeddingModel: config.graderEmbeddingModel, timeout: config.llmTimeout),
-        progress: RunProgressPublisher(events: EventBus(redis: redis, keys: keys)), limits: config.limits)
-    let worker = WorkerService(queue: queue, executor: executor, consumer: config.consumerName,
-                               concurrency: config.concurrency, stallTimeout: config.stallTimeout,
-                               limits: config.limits, logger: logger)
+        runs: runs, llm: llm, maxTokens: config.maxTokens,
+        grader: LLMProxyGrader(client: llm, defaultModel: config.graderModel,
+                               defaultEmbeddingModel: config.graderEmbeddingModel),
+        limits: config.limits)
+    let worker = WorkerService(queue: queue, executor: executor,
+                               settler: DeadLetterSettler(queue: queue, executor: executor, runs: runs, logger: logger),
+                               consumer: config.consumerName, concurrency: config.concurrency,
+                               stallTimeout: config.stallTimeout, limits: config.limits, logger: logger)
     let checks = [
         ReadinessCheck(name: "postgres", componentType: "datastore") { try await postgres.query("SELECT 1") },
         ReadinessCheck(name: "redis", componentType: "datastore") { _ = try await redis.send(["PING"]) },
         ReadinessCheck(name: "llm-proxy", componentType: "component") { try await HTTPProbe.expectOK(config.llmProxyURL + "/health/live") },
     ]
     let router = ServiceRouter.make(service: "queue-worker", checks: checks)
+    // Shut down in reverse order: the worker finishes its jobs, then the relay publishes
+    // their last events, then the clients close.
     return ServiceRouter.application(responder: router.buildResponder(), server: config.server,
-                                     services: [postgres, RedisClientService(client: redis), worker], logger: logger)
+                                     services: [postgres, RedisClientService(client: redis), relay, worker], logger: logger)
 }

@@ -18,6 +18,8 @@ public struct QueueWorkerConfig: Sendable {
     /// A claimed job not heartbeated for this long is presumed orphaned and reclaimed.
     public var stallTimeout: Duration
     public var llmTimeout: Duration
+    /// One Postgres call of a job; past it the job fails rather than hangs.
+    public var databaseTimeout: Duration
     public var maxTokens: Int
     /// The model that grades `llm-rubric`, `factuality` and `answer-relevance` when an assertion names none.
     public var graderModel: String
@@ -35,6 +37,7 @@ public struct QueueWorkerConfig: Sendable {
         consumerName = env.string("CONSUMER_NAME", default: "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)")
         stallTimeout = .seconds(try env.int("STALL_TIMEOUT_SECONDS", default: 60, range: 5...3600))
         llmTimeout = .seconds(try env.int("LLM_TIMEOUT_SECONDS", default: 120, range: 1...3600))
+        databaseTimeout = .seconds(try env.int("DATABASE_TIMEOUT_SECONDS", default: 30, range: 1...3600))
         maxTokens = try env.int("LLM_MAX_TOKENS", default: 256, range: 1...32_768)
         graderModel = env.string("GRADER_MODEL", default: "smollm2")
         graderEmbeddingModel = env.string("GRADER_EMBEDDING_MODEL", default: graderModel)

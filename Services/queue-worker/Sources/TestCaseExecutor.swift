@@ -1,4 +1,6 @@
+import Budgets
 import Foundation
+import LLMProxyClient
 import Logging
 import PromptCards
 import Queue
@@ -6,8 +8,8 @@ import ServiceKit
 import Storage
 
 /// Executes one `test-case.execute` job: renders the prompt, asks the model, grades the
-/// answer, records the result exactly once and reports progress; finalizes the run when
-/// this was its last job.
+/// answer and records the result exactly once. `RunStore` announces the progress and, when
+/// this was the run's last job, finalizes the run, in the transaction that records it.
 struct TestCaseExecutor: Sendable {
     enum Outcome: Equatable {
         case recorded
@@ -17,11 +19,12 @@ struct TestCaseExecutor: Sendable {
         case skipped
     }
 
-    let ledger: RunLedger
-    let llm: LLMClient
+    let runs: RunStore
+    let llm: LLMProxyClient
+    /// The longest answer a test case's model may give, in tokens.
+    let maxTokens: Int
     /// Answers the model-graded assertions (`llm-rubric`, `similar`, …) through llm-proxy.
     let grader: any ModelGrader
-    let progress: RunProgressPublisher
     let limits: QueueWorkerLimits
 
     /// - Parameter isLastAttempt: when true, an LLM failure is recorded as an errored
@@ -30,14 +33,12 @@ struct TestCaseExecutor: Sendable {
         guard try await isActive(job.runID) else { return .skipped }
         // Checked before the model is called: a redelivery (a worker died after recording)
         // must not pay for a second answer, only make sure the run gets finalized.
-        if try await ledger.hasResult(jobID: jobID) {
+        if try await runs.hasResult(jobID: jobID) {
             try await finalizeIfDone(runID: job.runID, logger: logger)
             return .alreadyRecorded
         }
         guard let inputs = try await inputs(of: job) else { return .skipped }
-        if try await ledger.markRunning(runID: job.runID) {
-            try await progress.runStarted(job.runID)
-        }
+        try await runs.start(runID: job.runID)
         let result = try await run(job, inputs: inputs, jobID: jobID, isLastAttempt: isLastAttempt)
         try await store(result, logger: logger)
         return .recorded
@@ -47,7 +48,7 @@ struct TestCaseExecutor: Sendable {
     /// killing its workers), so that its run still finishes. Harmless if a result exists.
     func recordErrored(_ job: ExecuteTestCaseJob, jobID: String, reason: String, logger: Logger) async throws {
         guard try await isActive(job.runID) else { return }
-        if try await ledger.hasResult(jobID: jobID) {
+        if try await runs.hasResult(jobID: jobID) {
             try await finalizeIfDone(runID: job.runID, logger: logger)
             return
         }
@@ -56,14 +57,14 @@ struct TestCaseExecutor: Sendable {
     }
 
     private func isActive(_ runID: UUID) async throws -> Bool {
-        guard let status = try await ledger.status(runID: runID) else { return false }
+        guard let status = try await runs.status(runID: runID) else { return false }
         return status == .queued || status == .running
     }
 
     /// The job's own inputs, or those its run stored; nil when the run or the case is gone.
     private func inputs(of job: ExecuteTestCaseJob) async throws -> ExecuteTestCaseJob.Inline? {
         if let inline = job.inline { return inline }
-        guard let snapshot = try await ledger.snapshot(runID: job.runID, testCaseID: job.testCaseID) else { return nil }
+        guard let snapshot = try await runs.inputs(runID: job.runID, testCaseID: job.testCaseID) else { return nil }
         return .init(template: snapshot.template, vars: snapshot.vars, assert: snapshot.assert, threshold: snapshot.threshold)
     }
 
@@ -78,16 +79,17 @@ struct TestCaseExecutor: Sendable {
         } catch {
             return errored(job, jobID: jobID, prompt: inputs.template, error: "template: \(error)")
         }
-        let completion: LLMClient.Completion
+        let completion: ChatCompletion
         do {
-            completion = try await llm.complete(model: job.model, prompt: prompt, requestID: jobID)
-        } catch let failure as LLMClient.CallFailed where failure.retryable && !isLastAttempt {
+            let request = ChatCompletionRequest(model: job.model, messages: [.user(prompt)], maxTokens: maxTokens)
+            completion = try await llm.chat(request, requestID: jobID)
+        } catch let failure as LLMCallFailed where failure.retryable && !isLastAttempt {
             throw failure
-        } catch let failure as LLMClient.CallFailed {
+        } catch let failure as LLMCallFailed {
             return errored(job, jobID: jobID, prompt: prompt, error: failure.description)
         }
-        let context = AssertionContext(vars: inputs.vars, prompt: prompt, latencyMs: completion.latencyMs, cost: 0,
-                                       finishReason: completion.finishReason)
+        let context = AssertionContext(vars: inputs.vars, prompt: prompt, latencyMs: completion.latencyMs,
+                                       cost: completion.cost, finishReason: completion.finishReason)
         let grading: GradingResult
         do {
             let (grader, assertions, threshold) = (self.grader, inputs.assert, inputs.threshold)
@@ -104,23 +106,25 @@ struct TestCaseExecutor: Sendable {
                          repeatIndex: job.repeatIndex, prompt: prompt, output: completion.text, pass: grading.pass,
                          score: grading.score, reason: grading.reason, grading: grading, error: nil,
                          latencyMs: completion.latencyMs, promptTokens: completion.promptTokens,
-                         completionTokens: completion.completionTokens, cost: 0)
+                         completionTokens: completion.completionTokens, cost: completion.cost ?? 0)
     }
 
     private func store(_ result: RunResult, logger: Logger) async throws {
-        let tally = try await ledger.record(result)
-        if tally.inserted {
-            try await progress.caseCompleted(result, tally: tally)
-        }
-        if tally.completed >= tally.total {
+        guard let progress = try await runs.record(result) else { return }
+        if let final = progress.finished {
+            logCompleted(final, logger: logger)
+        } else if !progress.inserted && progress.completed >= progress.total {
             try await finalizeIfDone(runID: result.runID, logger: logger)
         }
     }
 
     private func finalizeIfDone(runID: UUID, logger: Logger) async throws {
-        guard let final = try await ledger.finalizeIfDone(runID: runID) else { return }
-        try await progress.runCompleted(final)
-        logger.info("run completed", metadata: ["run_id": "\(final.id)", "passed": "\(final.passed)", "total": "\(final.total)"])
+        guard let final = try await runs.finalizeIfDone(runID: runID) else { return }
+        logCompleted(final, logger: logger)
+    }
+
+    private func logCompleted(_ run: Run, logger: Logger) {
+        logger.info("run completed", metadata: ["run_id": "\(run.id)", "passed": "\(run.passed)", "total": "\(run.total)"])
     }
 
     private func errored(_ job: ExecuteTestCaseJob, jobID: String, prompt: String, error: String) -> RunResult {

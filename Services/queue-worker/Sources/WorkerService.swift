@@ -1,36 +1,52 @@
+import Budgets
 import Foundation
 import Logging
 import Queue
 import ServiceKit
 import ServiceLifecycle
 
-/// The worker loops as one lifecycle service: `concurrency` consumers claiming jobs, and a
-/// maintenance loop that promotes due retries and reclaims jobs of dead workers. On
-/// graceful shutdown the consumers stop claiming, finish the job in hand, and return.
+/// The worker loops as one lifecycle service: `concurrency` consumers claiming jobs (and,
+/// in turn, jobs of dead workers), and a maintenance loop that promotes due retries and
+/// settles dead letters. On graceful shutdown the consumers stop claiming, finish the job
+/// in hand, and return.
 struct WorkerService: Service {
     let queue: JobQueue
     let executor: TestCaseExecutor
+    let settler: DeadLetterSettler
     let consumer: String
     let concurrency: Int
     let stallTimeout: Duration
     let limits: QueueWorkerLimits
     let logger: Logger
 
+    /// How often dead letters are settled and done runs finalized.
+    var settleInterval: Duration = .seconds(5)
+
     func run() async throws {
         try await queue.ensureGroup()
+        let reclaims = ReclaimSchedule(interval: stallTimeout / 2)
         logger.info("worker started", metadata: ["consumer": "\(consumer)", "concurrency": "\(concurrency)"])
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
-                group.addTask { await consumeUntilShutdown() }
+                group.addTask { await consumeUntilShutdown(reclaims: reclaims) }
             }
             group.addTask { await maintainUntilShutdown() }
         }
         logger.info("worker drained")
     }
 
-    private func consumeUntilShutdown() async {
+    private func consumeUntilShutdown(reclaims: ReclaimSchedule) async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
+                if reclaims.claimTurn() {
+                    let rescued = try await queue.reclaimStalled(consumer: consumer, minIdle: stallTimeout, count: 1)
+                    reclaims.found(!rescued.isEmpty)
+                    for job in rescued {
+                        logger.info("reclaimed a stalled job", metadata: ["stream_id": "\(job.streamID)"])
+                        await handle(job)
+                    }
+                    if !rescued.isEmpty { continue }
+                }
                 for job in try await queue.claim(consumer: consumer, count: 1, block: .seconds(1)) {
                     await handle(job)
                 }
@@ -42,18 +58,20 @@ struct WorkerService: Service {
     }
 
     private func maintainUntilShutdown() async {
-        var lastReclaim = ContinuousClock.now
+        var lastSettle = ContinuousClock.now - settleInterval
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 try await queue.promoteDueJobs()
-                if ContinuousClock.now - lastReclaim > stallTimeout / 2 {
-                    lastReclaim = .now
-                    let reclaimed = try await queue.reclaimStalled(consumer: consumer, minIdle: stallTimeout)
-                    if !reclaimed.isEmpty { logger.info("reclaimed stalled jobs", metadata: ["count": "\(reclaimed.count)"]) }
-                    for job in reclaimed { await handle(job) }
-                }
             } catch {
-                logger.warning("queue maintenance failed", metadata: ["error": "\(error)"])
+                logger.warning("promoting due jobs failed", metadata: ["error": "\(error)"])
+            }
+            if ContinuousClock.now - lastSettle >= settleInterval {
+                lastSettle = .now
+                do {
+                    try await settler.settle()
+                } catch {
+                    logger.warning("settling dead letters failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                }
             }
             try? await Task.sleep(for: .milliseconds(250))
         }
@@ -105,6 +123,9 @@ struct WorkerService: Service {
             let reason = limits.jobDeadline.exceeded("the job's work (render, model call, grading)").reason
             logger.warning("job over its deadline", metadata: ["reason": "\(reason)"])
             await finish(job, payload: payload, jobID: envelope.id, erroredWith: reason, logger: logger)
+        } catch is CancellationError {
+            // The worker is being stopped hard: the job stays unacknowledged and is reclaimed.
+            logger.info("job interrupted by shutdown; it will be reclaimed")
         } catch {
             do {
                 let outcome = try await queue.fail(job, error: "\(error)")
@@ -121,22 +142,32 @@ struct WorkerService: Service {
     private func endPoisonJob(_ job: ClaimedJob, payload: ExecuteTestCaseJob, jobID: String, logger: Logger) async {
         let reason = limits.maxStalls.exceeded("the job's stalls (\(job.stalls): its worker stopped each time)").reason
         logger.error("dead-lettering a job that keeps stalling", metadata: ["stalls": "\(job.stalls)"])
-        do {
-            try await executor.recordErrored(payload, jobID: jobID, reason: reason, logger: logger)
-            _ = try await queue.fail(job, error: reason, retryable: false)
-        } catch {
-            logger.error("could not end a stalling job; it will be reclaimed", metadata: ["error": "\(error)"])
-        }
+        await finish(job, payload: payload, jobID: jobID, erroredWith: reason, deadLetter: true, logger: logger)
     }
 
-    /// Records the job's case as errored and acknowledges the job.
+    /// Records the job's case as errored, then acknowledges the job (or, with `deadLetter`,
+    /// dead-letters it). When Postgres cannot take the record now, the job is dead-lettered
+    /// with the reason either way, and the settler records its case once Postgres is back:
+    /// the job is over, and leaving it to be reclaimed would only stall it again. Only when
+    /// Redis fails too does it stay unacknowledged, to be reclaimed.
     private func finish(_ job: ClaimedJob, payload: ExecuteTestCaseJob, jobID: String, erroredWith reason: String,
-                        logger: Logger) async {
+                        deadLetter: Bool = false, logger: Logger) async {
+        var recorded = false
         do {
             try await executor.recordErrored(payload, jobID: jobID, reason: reason, logger: logger)
-            try await queue.complete(job)
+            recorded = true
         } catch {
-            logger.error("could not record an errored job; it will be reclaimed", metadata: ["error": "\(error)"])
+            logger.error("could not record an errored job; its dead letter will be settled",
+                         metadata: ["error": "\(error)"])
+        }
+        do {
+            if recorded && !deadLetter {
+                try await queue.complete(job)
+            } else {
+                _ = try await queue.fail(job, error: reason, retryable: false)
+            }
+        } catch {
+            logger.error("could not end a job; it will be reclaimed", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Events
 import Foundation
 import Queue
 import ServiceKit

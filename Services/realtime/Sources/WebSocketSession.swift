@@ -1,4 +1,5 @@
 import Budgets
+import Events
 import Foundation
 import HummingbirdWebSocket
 import Logging

@@ -1,3 +1,4 @@
+import Budgets
 import Logging
 import PostgresNIO
 import ServiceKit

@@ -11,7 +11,8 @@ struct RunsController: Sendable {
     let cards: any CardRepository
     let runs: any RunRepository
     let launcher: RunLauncher
-    let events: EventBus
+    /// Where cancelling goes: the transition and its `run.cancelled` event commit together.
+    let store: RunStore
 
     struct CreateRun: Decodable {
         var models: [String]?
@@ -132,11 +133,8 @@ struct RunsController: Sendable {
 
     @Sendable func cancel(_ request: Request, context: ServiceRequestContext) async throws -> Run {
         let run = try await ownedRun(context)
-        guard let updated = try await runs.cancel(id: run.id, ownerID: try context.ownerScope()) else { throw APIError.notFound("Run") }
-        if run.status != .cancelled && updated.status == .cancelled {
-            let data: JSONValue = .object(["run_id": .string(run.id.uuidString.lowercased()), "status": .string("cancelled")])
-            try await events.publish(channel: EventChannel.run(run.id), type: EventType.runCancelled, data: data)
-        } else if updated.status != .cancelled {
+        guard let updated = try await store.cancel(id: run.id, ownerID: try context.ownerScope()) else { throw APIError.notFound("Run") }
+        if updated.status != .cancelled {
             throw APIError.conflict("The run has already finished with status \(updated.status.rawValue)")
         }
         return updated

@@ -75,7 +75,7 @@ enum APISchemas {
                 "latency_p99_ms": Schema.nullable(Schema.number), "prompt_tokens": Schema.integer,
                 "completion_tokens": Schema.integer, "cost": Schema.number, "threshold": Schema.nullable(Schema.number),
                 "created_at": Schema.dateTime, "started_at": Schema.nullable(Schema.dateTime),
-                "finished_at": Schema.nullable(Schema.dateTime),
+                "finished_at": Schema.nullable(Schema.dateTime), "failure_reason": Schema.nullable(Schema.string),
             ], required: ["id", "card_id", "owner_id", "card_version", "status", "models", "repeat", "concurrency", "total",
                           "completed", "passed", "failed", "errored", "prompt_tokens", "completion_tokens", "cost", "created_at"]),
             "RunList": Schema.list(of: "Run"),

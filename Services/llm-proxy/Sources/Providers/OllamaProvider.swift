@@ -10,7 +10,7 @@ struct OllamaProvider: ChatProvider {
     let baseURL: String
     let timeout: Duration
 
-    func chat(_ request: ChatRequest) async throws -> Response {
+    func chat(_ request: ChatRequest) async throws -> ChatAnswer {
         let upstream = try await UpstreamCall.post(url: baseURL + "/api/chat", body: Self.translate(request),
                                                    headers: [], timeout: timeout)
         guard upstream.status == .ok else {
@@ -23,24 +23,23 @@ struct OllamaProvider: ChatProvider {
         let model = request.model
         if request.stream {
             let body = upstream.body
-            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                            body: ResponseBody { writer in
-                                var lines = NDJSONLines()
-                                for try await buffer in body {
-                                    for line in lines.append(buffer) {
-                                        try await writer.write(ByteBuffer(string: Self.sseChunk(line, id: id, model: model)))
-                                    }
-                                }
-                                try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
-                                try await writer.finish(nil)
-                            })
+            return .stream(ResponseBody { writer in
+                var lines = NDJSONLines()
+                for try await buffer in body {
+                    for line in lines.append(buffer) {
+                        try await writer.write(ByteBuffer(string: Self.sseChunk(line, id: id, model: model)))
+                    }
+                }
+                try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                try await writer.finish(nil)
+            })
         }
         let buffer = try await UpstreamCall.collect(upstream)
         guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any] else {
             throw APIError.badGateway("Ollama answered something that is not JSON")
         }
         let data = try JSONSerialization.data(withJSONObject: Self.completion(object, id: id, model: model))
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return .document(.ok, ByteBuffer(bytes: data))
     }
 
     /// OpenAI request → Ollama request: sampling parameters move under `options`.

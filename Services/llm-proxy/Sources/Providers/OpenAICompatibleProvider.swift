@@ -15,22 +15,19 @@ struct OpenAICompatibleProvider: ChatProvider {
     /// mis-reads batches; see `embed(_:model:)`).
     var embedsOneAtATime = false
 
-    func chat(_ request: ChatRequest) async throws -> Response {
+    func chat(_ request: ChatRequest) async throws -> ChatAnswer {
         var headers: [(String, String)] = []
         if let apiKey { headers.append(("authorization", "Bearer \(apiKey)")) }
         let upstream = try await UpstreamCall.post(url: baseURL + "/chat/completions", body: request.json,
                                                    headers: headers, timeout: timeout)
         let status = HTTPResponse.Status(code: Int(upstream.status.code))
         if request.stream, upstream.status == .ok {
-            let body = upstream.body
-            return Response(status: .ok,
-                            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-                            body: ResponseBody(asyncSequence: body))
+            return .stream(ResponseBody(asyncSequence: upstream.body))
         }
         let buffer = try await UpstreamCall.collect(upstream)
         if upstream.status.code >= 500 {
             throw APIError.badGateway("The model backend failed with status \(upstream.status.code)")
         }
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+        return .document(status, buffer)
     }
 }

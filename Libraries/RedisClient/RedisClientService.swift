@@ -1,4 +1,3 @@
-import RedisClient
 import ServiceLifecycle
 
 /// Ties a `RedisClient`'s lifetime to the service group: it closes its connections when
