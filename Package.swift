@@ -80,10 +80,12 @@ let package = Package(
             path: "Libraries/ServiceKit", swiftSettings: strict),
         // The typed event vocabulary (run.queued … run.failed) and its envelope. Pure.
         .target(name: "Events", dependencies: ["JSONCore"], path: "Libraries/Events", swiftSettings: strict),
-        // Job and event protocol over Redis Streams and pub/sub.
-        .target(name: "Queue", dependencies: ["Events", "RedisClient", "PromptCards", logging], path: "Libraries/Queue", swiftSettings: strict),
+        // The job protocol over Redis Streams: enqueue, claim, lease, retry, dead letters.
+        .target(name: "Queue", dependencies: ["RedisClient", "PromptCards"], path: "Libraries/Queue", swiftSettings: strict),
+        // Event channels over Redis: bounded history streams plus pub/sub wake-ups.
+        .target(name: "EventStreams", dependencies: ["Events", "JSONCore", "RedisClient"], path: "Libraries/EventStreams", swiftSettings: strict),
         // The outbox relay: publishes committed events from Postgres to Redis, at least once, idempotently.
-        .target(name: "EventRelay", dependencies: ["Budgets", "Events", "Queue", "Storage", logging, lifecycle], path: "Libraries/EventRelay", swiftSettings: strict),
+        .target(name: "EventRelay", dependencies: ["Budgets", "Events", "EventStreams", "Storage", logging, lifecycle], path: "Libraries/EventRelay", swiftSettings: strict),
         // promptfoo configs in and out (YAML or JSON). Pure.
         .target(name: "Promptfoo", dependencies: ["Budgets", "PromptCards", yams], path: "Libraries/Promptfoo", swiftSettings: strict),
         // Postgres pool, migrations, repositories.
@@ -93,16 +95,16 @@ let package = Package(
         "RedisClient", httpClient, .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("cards-api", library: "CardsAPIService", dependencies: serviceBase + [
-        "PromptCards", "Promptfoo", "Storage", "Events", "EventRelay", "Queue", "RedisClient", "LLMProxyClient",
+        "PromptCards", "Promptfoo", "Storage", "Events", "EventStreams", "EventRelay", "Queue", "RedisClient", "LLMProxyClient",
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("realtime", library: "RealtimeService", dependencies: serviceBase + [
-        "Events", "Queue", "RedisClient", httpClient,
+        "Events", "EventStreams", "RedisClient", httpClient,
         .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
     ])
     + daemon("queue-worker", library: "QueueWorkerService", dependencies: serviceBase + [
-        "PromptCards", "Storage", "Events", "EventRelay", "Queue", "RedisClient", "LLMProxyClient", httpClient,
+        "PromptCards", "Storage", "Events", "EventStreams", "EventRelay", "Queue", "RedisClient", "LLMProxyClient", httpClient,
     ])
     + daemon("llm-proxy", library: "LLMProxyService", dependencies: serviceBase + [httpClient])
     + daemon("healthd", library: "HealthService", dependencies: serviceBase + ["RedisClient", "Storage", postgres, httpClient])
@@ -120,12 +122,12 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
         .testTarget(name: "CardsAPITests", dependencies: [
-            "CardsAPIService", "ServiceKit", "Storage", "TestSupport", "JSONSchema", "PromptCards", "Queue", "Events", "RedisClient",
+            "CardsAPIService", "ServiceKit", "Storage", "TestSupport", "JSONSchema", "PromptCards", "Queue", "Events", "EventStreams", "RedisClient",
             logging, postgres,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
         .testTarget(name: "RealtimeTests", dependencies: [
-            "RealtimeService", "ServiceKit", "TestSupport", "Queue", "Events", "EventRelay", "Storage", "RunTestSupport", "RedisClient", postgres, "JSONCore", "Budgets", httpClient,
+            "RealtimeService", "ServiceKit", "TestSupport", "EventStreams", "Events", "EventRelay", "Storage", "RunTestSupport", "RedisClient", postgres, "JSONCore", "Budgets", httpClient,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ], swiftSettings: strict),
@@ -135,11 +137,15 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "PromptfooTests", dependencies: ["Promptfoo", "PromptCards", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "QueueTests", dependencies: [
-            "Queue", "Events", "EventRelay", "Storage", "TestSupport", "RedisClient", logging, postgres,
+            "Queue", "Events", "EventStreams", "EventRelay", "Storage", "TestSupport", "RedisClient", logging, postgres,
         ], swiftSettings: strict),
         .testTarget(name: "QueueWorkerTests", dependencies: [
             "QueueWorkerService", "Queue", "Events", "Storage", "PromptCards", "RunTestSupport", "Budgets", "RedisClient", "ServiceKit", "TestSupport",
             hummingbird, logging, postgres,
+        ], swiftSettings: strict),
+        .testTarget(name: "HealthTests", dependencies: [
+            "HealthService", "ServiceKit", "Storage", "TestSupport", logging, postgres,
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Budgets", "Events", "Storage", "TestSupport"], swiftSettings: strict),
         // Dockerfiles, Kubernetes manifests and compose checked against the real daemons;

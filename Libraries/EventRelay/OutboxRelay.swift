@@ -1,7 +1,7 @@
 import Budgets
 import Events
 import Logging
-import Queue
+import EventStreams
 import ServiceLifecycle
 import Storage
 

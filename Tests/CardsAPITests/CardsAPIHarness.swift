@@ -7,7 +7,7 @@ import Logging
 import NIOCore
 import PostgresNIO
 import PromptCards
-import Queue
+import RedisClient
 import ServiceKit
 import TestSupport
 import Testing

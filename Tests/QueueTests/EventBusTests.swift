@@ -1,7 +1,7 @@
 import Events
 import Foundation
 import PromptCards
-import Queue
+import EventStreams
 import RedisClient
 import TestSupport
 import Testing

@@ -3,7 +3,7 @@ import Events
 import Foundation
 import Logging
 import PostgresNIO
-import Queue
+import EventStreams
 import RedisClient
 import Storage
 import TestSupport

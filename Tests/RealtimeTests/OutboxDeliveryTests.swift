@@ -4,7 +4,7 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 import PostgresNIO
-import Queue
+import EventStreams
 import RedisClient
 import RunTestSupport
 import Storage

@@ -5,7 +5,7 @@ import HummingbirdWSClient
 import JSONCore
 import Logging
 import NIOCore
-import Queue
+import EventStreams
 import RedisClient
 import ServiceKit
 import Synchronization

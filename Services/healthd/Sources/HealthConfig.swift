@@ -12,7 +12,7 @@ public struct HealthConfig: Sendable {
     public var daemons: [(name: String, url: String)]
     public var interval: Duration
     public var timeout: Duration
-    /// An event left in the outbox longer than this turns the `event-outbox` check to warn.
+    /// An event left in the outbox longer than this fails the (non-critical) `event-outbox` check.
     public var outboxMaxAge: Duration
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import LLMProxyClient
 import PostgresNIO
+import EventStreams
 import Queue
 import RedisClient
 import ServiceKit

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Events
 import Foundation
-import Queue
 import ServiceKit
 
 /// Who may read a channel: `health`, any signed-in caller; `run:<id>` and `card:<id>`, only

@@ -1,7 +1,7 @@
 import Events
 import Foundation
 import Logging
-import Queue
+import EventStreams
 import RedisClient
 
 /// Fans events out to this instance's listeners, gap-free and in order.

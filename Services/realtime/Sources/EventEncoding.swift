@@ -1,6 +1,5 @@
 import Events
 import Foundation
-import Queue
 
 /// Event envelopes as the wire carries them: compact JSON for WebSocket frames, and the
 /// SSE record form (`id:`/`event:`/`data:`) whose `id` a browser sends back as

@@ -2,7 +2,7 @@ import Budgets
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
-import Queue
+import EventStreams
 import RedisClient
 import ServiceKit
 import ServiceLifecycle

@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PromptCards
-import Queue
 import ServiceKit
 import Storage
 

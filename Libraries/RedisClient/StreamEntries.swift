@@ -1,11 +1,9 @@
-import RedisClient
-
 /// Parsing of Redis stream replies (`[[id, [field, value, …]], …]`).
-enum StreamEntries {
-    static func parse(_ value: RESPValue) throws(QueueError) -> [(id: String, fields: [String: String])] {
+public enum StreamEntries {
+    public static func parse(_ value: RESPValue) throws(RedisError) -> [(id: String, fields: [String: String])] {
         guard let entries = value.array else {
             if value.isNull { return [] }
-            throw QueueError.unexpectedReply("stream entries are not an array")
+            throw RedisError.protocolError("stream entries are not an array")
         }
         var result: [(id: String, fields: [String: String])] = []
         for entry in entries {
@@ -22,4 +20,15 @@ enum StreamEntries {
         }
         return result
     }
+}
+
+/// Whether stream id `a` comes after `b` (ids are `ms-seq`).
+public func streamID(_ a: String, isAfter b: String) -> Bool {
+    func parts(_ id: String) -> (UInt64, UInt64) {
+        let split = id.split(separator: "-", maxSplits: 1)
+        return (UInt64(split.first ?? "0") ?? 0, split.count > 1 ? UInt64(split[1]) ?? 0 : 0)
+    }
+    let (am, asq) = parts(a)
+    let (bm, bsq) = parts(b)
+    return am != bm ? am > bm : asq > bsq
 }

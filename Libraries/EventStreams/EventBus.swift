@@ -1,6 +1,6 @@
 import Events
 import Foundation
-import PromptCards
+import JSONCore
 import RedisClient
 
 /// Publishes events and reads their history. An event is appended to its channel's
@@ -63,7 +63,7 @@ public struct EventBus: Sendable {
             ["PUBLISH", keys.eventNotifications(channel), type],
         ])
         guard let id = replies.first?.string else {
-            throw QueueError.unexpectedReply("XADD for event \(type) on \(channel): \(String(describing: replies.first))")
+            throw RedisError.protocolError("XADD for event \(type) on \(channel): \(String(describing: replies.first))")
         }
         return EventEnvelope(id: id, channel: channel, type: type, at: at, data: data)
     }
@@ -97,15 +97,4 @@ public struct EventBus: Sendable {
         redis.call('PUBLISH', KEYS[3], ARGV[4])
         return id
         """
-}
-
-/// Whether stream id `a` comes after `b` (ids are `ms-seq`).
-public func streamID(_ a: String, isAfter b: String) -> Bool {
-    func parts(_ id: String) -> (UInt64, UInt64) {
-        let split = id.split(separator: "-", maxSplits: 1)
-        return (UInt64(split.first ?? "0") ?? 0, split.count > 1 ? UInt64(split[1]) ?? 0 : 0)
-    }
-    let (am, asq) = parts(a)
-    let (bm, bsq) = parts(b)
-    return am != bm ? am > bm : asq > bsq
 }
