@@ -3,7 +3,7 @@ import Logging
 import HummingbirdCore
 import ServiceLifecycle
 
-/// Builds the router every daemon starts from: request ids, problem+json errors, request
+/// Builds the router every daemon starts from: a span per request, request ids, problem+json errors, request
 /// metrics and the health/metrics endpoints, in that order, so that every route added after
 /// gets them.
 public enum ServiceRouter {
@@ -11,6 +11,9 @@ public enum ServiceRouter {
         service: String, checks: [ReadinessCheck], context: Context.Type = ServiceRequestContext.self
     ) -> Router<Context> {
         let router = Router(context: Context.self)
+        // Outermost, so a request's span covers all the rest; a no-op unless SpanExport
+        // bootstrapped a tracer. A caller's `traceparent` makes the span part of its trace.
+        router.add(middleware: TracingMiddleware<Context>(redactingQueryParameters: SpanExport.redactedQueryParameters))
         router.add(middleware: RequestIDMiddleware<Context>())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: RequestLogMiddleware<Context>(.debug))
