@@ -75,6 +75,10 @@ grader_env() {
 daemon_env() {
   denv=(HOST=127.0.0.1 "PORT=$(port_of "$1")" "LOG_LEVEL=${LOG_LEVEL:-info}")
   if [[ -n ${REDIS_KEY_PREFIX:-} ]]; then denv+=("REDIS_KEY_PREFIX=$REDIS_KEY_PREFIX"); fi
+  # Span export (OTEL_EXPORTER_OTLP_ENDPOINT, …) applies to every daemon; each names itself,
+  # so OTEL_SERVICE_NAME is not passed on.
+  local otel
+  for otel in $(compgen -e | grep '^OTEL_' | grep -v '^OTEL_SERVICE_NAME$'); do denv+=("$otel=${!otel}"); done
   case $1 in
     gateway)
       denv+=("REDIS_URL=$REDIS_URL" "JWT_SECRET=$JWT_SECRET" "CARDS_API_URL=$(url_of cards-api)"

@@ -121,6 +121,8 @@ public struct LLMProxyClient: Sendable {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
+        // The trace headers are AsyncHTTPClient's: it opens a client span in the current
+        // context (the job's span, in queue-worker) and writes its `traceparent`.
         if let requestID { request.headers.add(name: "X-Request-Id", value: requestID) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {

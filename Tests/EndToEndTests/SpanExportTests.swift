@@ -44,6 +44,61 @@ import Testing
     }
 }
 
+/// One trace across the daemons: a run started with the caller's `traceparent` is traced
+/// through cards-api (the request), queue-worker (each job, continuing the trace from the job
+/// envelope) and llm-proxy (the model call, from the worker's trace headers), all exported
+/// by the real binaries to one receiver.
+@Suite(.serialized) struct RunTraceEndToEndTests {
+    @Test func aRunIsOneTraceAcrossCardsAPIQueueWorkerAndLLMProxy() async throws {
+        let traceID = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let receiver = OTLPReceiver()
+        try await receiver.serve { receiverURL in
+            try await TestDatabase.with { _, databaseURL in
+                let suite = try await SuiteProcesses.start(databaseURL: databaseURL, extra: [
+                    "OTEL_EXPORTER_OTLP_ENDPOINT": receiverURL, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
+                    "OTEL_BSP_SCHEDULE_DELAY": "200",
+                ])
+                do {
+                    try await Self.runTraced(on: suite, traceID: traceID)
+                    let services = try await receiver.services(inTrace: traceID, including: ["cards-api", "queue-worker", "llm-proxy"],
+                                                               within: .seconds(120))
+                    #expect(services.isSuperset(of: ["cards-api", "queue-worker", "llm-proxy"]),
+                            "\(services); all exports: \(receiver.summary())")
+                } catch {
+                    await suite.stop()
+                    throw error
+                }
+                await suite.stop()
+            }
+        }
+    }
+
+    static func runTraced(on suite: SuiteProcesses, traceID: String) async throws {
+        var api = APIClient(baseURL: suite.nginxURL + "/api/v1")
+        let email = "trace-\(UUID().uuidString.prefix(6))@example.com"
+        _ = try await api.send(.POST, "/auth/register", json: ["email": email, "password": "correct horse"])
+        let login = try await api.send(.POST, "/auth/login", json: ["email": email, "password": "correct horse"])
+        api.token = try #require(login.json["access_token"] as? String, "\(login.text)")
+        let card = try await api.send(.POST, "/cards", json: ["title": "Trace", "template": "Say {{word}}."])
+        let cardID = try #require(card.json["id"] as? String, "\(card.text)")
+        let test = try await api.send(.POST, "/cards/\(cardID)/tests", json: [
+            "vars": ["word": "hello"], "assert": [["type": "regex", "value": "."]],
+        ])
+        #expect(test.status == 201, "\(test.text)")
+        let parent = (0..<8).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let run = try await api.send(.POST, "/cards/\(cardID)/runs", json: ["models": ["smollm2"]],
+                                     headers: [("traceparent", "00-\(traceID)-\(parent)-01")])
+        let runID = try #require(run.json["id"] as? String, "\(run.text)")
+        let started = ContinuousClock.now
+        while ContinuousClock.now - started < PatientHTTP.patience {
+            let status = try await api.send(.GET, "/runs/\(runID)").json["status"] as? String
+            if status == "completed" || status == "failed" || status == "cancelled" { return }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        Issue.record("run \(runID) did not finish")
+    }
+}
+
 /// A minimal OTLP/HTTP trace receiver (`POST /v1/traces`, JSON encoding) that keeps what it
 /// was sent.
 final class OTLPReceiver: Sendable {
@@ -80,10 +135,41 @@ final class OTLPReceiver: Sendable {
         throw OTLPReceiverError(description: "no span of trace \(traceID) within \(limit); got \(bodies.withLock { $0.count }) exports")
     }
 
+    /// Every span received, as `service trace-id name`, to see what went wrong.
+    func summary() -> String {
+        bodies.withLock { $0 }.compactMap { body -> String? in
+            guard let root = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
+            return (root["resourceSpans"] as? [[String: Any]] ?? []).map { resourceSpans in
+                let attributes = (resourceSpans["resource"] as? [String: Any])?["attributes"] as? [[String: Any]] ?? []
+                let service = attributes.first { $0["key"] as? String == "service.name" }
+                    .flatMap { ($0["value"] as? [String: Any])?["stringValue"] as? String } ?? "?"
+                let spans = (resourceSpans["scopeSpans"] as? [[String: Any]] ?? []).flatMap { $0["spans"] as? [[String: Any]] ?? [] }
+                return spans.map { "\(service) \(Self.hex($0["traceId"]) ?? "?") \($0["name"] ?? "?")" }.joined(separator: "; ")
+            }.joined(separator: "; ")
+        }.joined(separator: " | ")
+    }
+
+    /// The services that sent spans of `traceID`, once they include `expected` (or the time is up).
+    func services(inTrace traceID: String, including expected: Set<String>, within limit: Duration) async throws -> Set<String> {
+        let started = ContinuousClock.now
+        var seen: Set<String> = []
+        while ContinuousClock.now - started < limit {
+            seen = Set(bodies.withLock { $0 }.flatMap { Self.spans(in: $0, traceID: traceID) }.compactMap(\.service))
+            if seen.isSuperset(of: expected) { return seen }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return seen
+    }
+
     /// OTLP's JSON as swift-otel writes it: ids are protobuf `bytes`, so base64; the hex form
     /// of the OTLP/JSON spec is accepted too.
     static func span(in body: Data, traceID: String) -> Span? {
-        guard let root = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
+        spans(in: body, traceID: traceID).first
+    }
+
+    static func spans(in body: Data, traceID: String) -> [Span] {
+        guard let root = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return [] }
+        var found: [Span] = []
         for resourceSpans in root["resourceSpans"] as? [[String: Any]] ?? [] {
             let attributes = (resourceSpans["resource"] as? [String: Any])?["attributes"] as? [[String: Any]] ?? []
             let service = attributes.first { $0["key"] as? String == "service.name" }
@@ -91,11 +177,11 @@ final class OTLPReceiver: Sendable {
             for scope in resourceSpans["scopeSpans"] as? [[String: Any]] ?? [] {
                 for span in scope["spans"] as? [[String: Any]] ?? [] where hex(span["traceId"]) == traceID {
                     let json = String(decoding: (try? JSONSerialization.data(withJSONObject: span)) ?? Data(), as: UTF8.self)
-                    return Span(service: service, parentSpanID: hex(span["parentSpanId"]), json: json)
+                    found.append(Span(service: service, parentSpanID: hex(span["parentSpanId"]), json: json))
                 }
             }
         }
-        return nil
+        return found
     }
 
     static func hex(_ value: Any?) -> String? {

@@ -10,7 +10,8 @@ struct SuiteProcesses: Sendable {
     let environment: [String: String]
     let jwtSecret: String
 
-    static func start(databaseURL: String) async throws -> SuiteProcesses {
+    /// - Parameter extra: more environment for every daemon (e.g. `OTEL_*`).
+    static func start(databaseURL: String, extra: [String: String] = [:]) async throws -> SuiteProcesses {
         let names = ["GATEWAY_PORT", "CARDS_API_PORT", "REALTIME_PORT", "QUEUE_WORKER_PORT", "LLM_PROXY_PORT", "HEALTHD_PORT", "NGINX_PORT"]
         var ports: [String: Int] = [:]
         for name in names { ports[name] = try FreePort.next() }
@@ -27,6 +28,7 @@ struct SuiteProcesses: Sendable {
             "UPSTREAM_TIMEOUT_SECONDS": "600", "LLM_TIMEOUT_SECONDS": "600",
         ]
         for (name, port) in ports { environment[name] = String(port) }
+        environment.merge(extra) { _, new in new }
         let suite = SuiteProcesses(runDirectory: runDirectory, nginxURL: "http://127.0.0.1:\(ports["NGINX_PORT"]!)",
                                    ports: ports, environment: environment, jwtSecret: secret)
         do {

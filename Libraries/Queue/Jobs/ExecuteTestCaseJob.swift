@@ -85,8 +85,9 @@ public struct ExecuteTestCaseJob: Codable, Sendable, Equatable {
         "\(runID.uuidString.lowercased()):\(testCaseID.uuidString.lowercased()):\(model):\(repeatIndex)"
     }
 
-    public func envelope(maxAttempts: Int = 3) throws -> JobEnvelope {
+    /// - Parameter traceparent: the producer's W3C trace context, so the job's work joins its trace.
+    public func envelope(maxAttempts: Int = 3, traceparent: String? = nil) throws -> JobEnvelope {
         let payload = String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
-        return JobEnvelope(id: jobID, type: Self.type, payload: payload, maxAttempts: maxAttempts)
+        return JobEnvelope(id: jobID, type: Self.type, payload: payload, maxAttempts: maxAttempts, traceparent: traceparent)
     }
 }

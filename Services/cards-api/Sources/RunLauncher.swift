@@ -50,6 +50,8 @@ struct RunLauncher: Sendable {
     private func enqueueJobs(of run: Run) async throws {
         let jobsPerCase = run.models.count * run.repeat
         let casesPerBatch = max(1, Self.batchSize / max(jobsPerCase, 1))
+        // Each job carries the request's trace, so its work (and its model call) joins it.
+        let traceparent = TraceContext.currentTraceparent()
         var position = -1
         while true {
             let page = try await runs.snapshotCaseIDs(runID: run.id, after: position, limit: casesPerBatch)
@@ -61,7 +63,7 @@ struct RunLauncher: Sendable {
                     for index in 0..<run.repeat {
                         let job = ExecuteTestCaseJob(runID: run.id, cardID: run.cardID, testCaseID: testCaseID,
                                                      model: model, repeatIndex: index)
-                        jobs.append(try job.envelope())
+                        jobs.append(try job.envelope(traceparent: traceparent))
                     }
                 }
             }

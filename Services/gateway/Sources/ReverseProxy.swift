@@ -26,6 +26,11 @@ struct ReverseProxy: Sendable {
         "transfer-encoding", "upgrade", "host", "content-length",
     ]
 
+    /// The caller's trace headers are not passed on as they are: the HTTP client writes the
+    /// gateway's own (its span, a child of the caller's), and two `traceparent`s would make the
+    /// upstream start a trace of its own.
+    static let traceContext: Set<String> = ["traceparent", "tracestate"]
+
     /// - Parameter path: the upstream path (with the query string appended here).
     func forward(_ request: Request, path: String, context: some IdentifiedRequestContext) async throws -> Response {
         let upstreamRequest = try await prepare(request, path: path, context: context)
@@ -68,7 +73,8 @@ struct ReverseProxy: Sendable {
         if let query = request.uri.query, !query.isEmpty { url += "?" + query }
         var upstreamRequest = HTTPClientRequest(url: url)
         upstreamRequest.method = HTTPMethod(rawValue: request.method.rawValue)
-        for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName) {
+        for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName)
+            && !Self.traceContext.contains(field.name.canonicalName) {
             upstreamRequest.headers.add(name: field.name.rawName, value: field.value)
         }
         upstreamRequest.headers.replaceOrAdd(name: "X-Request-Id", value: context.requestID)

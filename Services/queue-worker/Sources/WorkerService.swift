@@ -91,6 +91,7 @@ struct WorkerService: Service {
             envelope = decoded
         }
         logger[metadataKey: "job_id"] = "\(envelope.id)"
+        if let traceparent = envelope.traceparent { logger[metadataKey: "traceparent"] = "\(traceparent)" }
         guard envelope.type == ExecuteTestCaseJob.type,
               let payload = try? JSONDecoder().decode(ExecuteTestCaseJob.self, from: Data(envelope.payload.utf8))
         else {
@@ -111,8 +112,10 @@ struct WorkerService: Service {
                     }
                 }
                 let (executor, isLast, jobLogger) = (self.executor, envelope.attempt >= envelope.maxAttempts, logger)
-                _ = try await withDeadline(limits.jobDeadline.seconds) {
-                    try await executor.execute(payload, jobID: envelope.id, isLastAttempt: isLast, logger: jobLogger)
+                _ = try await TraceContext.withJobSpan(envelope.type, continuing: envelope.traceparent, jobID: envelope.id) {
+                    try await withDeadline(limits.jobDeadline.seconds) {
+                        try await executor.execute(payload, jobID: envelope.id, isLastAttempt: isLast, logger: jobLogger)
+                    }
                 }
                 group.cancelAll()
             }

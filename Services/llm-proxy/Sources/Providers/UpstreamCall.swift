@@ -14,7 +14,14 @@ enum UpstreamCall {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            return try await ServiceHTTPClient.shared.execute(request, timeout: timeout.timeAmount)
+            do {
+                return try await ServiceHTTPClient.shared.execute(request, timeout: timeout.timeAmount)
+            } catch ChannelError.ioOnClosedChannel {
+                // A pooled keep-alive connection the upstream had just closed (llama.cpp's
+                // server drops idle ones after 5 s): the request was never written, so sending
+                // it once more, on a fresh connection, cannot run it twice.
+                return try await ServiceHTTPClient.shared.execute(request, timeout: timeout.timeAmount)
+            }
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw APIError(.gatewayTimeout, "The model backend did not answer within \(timeout)")
         } catch {
