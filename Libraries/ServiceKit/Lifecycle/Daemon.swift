@@ -5,8 +5,9 @@ import ServiceLifecycle
 
 /// The entry point every executable calls: it sets up JSON logging and metrics, reads the
 /// configuration (a bad value stops the daemon with one clear line and exit code 78,
-/// EX_CONFIG), exports spans when an OTLP endpoint is set (`SpanExport`), builds the application and runs it until SIGTERM/SIGINT, when it stops
-/// accepting, finishes in-flight work and returns so the process exits 0.
+/// EX_CONFIG), exports spans when an OTLP endpoint is set (`SpanExport`), builds the
+/// application and runs it until SIGTERM/SIGINT, when it stops accepting, finishes in-flight
+/// work and returns so the process exits 0.
 public enum Daemon {
     public static func run<App: ApplicationProtocol>(
         service: String,

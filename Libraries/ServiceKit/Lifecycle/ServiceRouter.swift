@@ -3,9 +3,9 @@ import Logging
 import HummingbirdCore
 import ServiceLifecycle
 
-/// Builds the router every daemon starts from: a span per request, request ids, problem+json errors, request
-/// metrics and the health/metrics endpoints, in that order, so that every route added after
-/// gets them.
+/// Builds the router every daemon starts from: a span per request, request ids, request
+/// metrics, request logging, problem+json errors and the health/metrics endpoints, in that
+/// order, so that every route added after gets them.
 public enum ServiceRouter {
     public static func make<Context: IdentifiedRequestContext>(
         service: String, checks: [ReadinessCheck], context: Context.Type = ServiceRequestContext.self

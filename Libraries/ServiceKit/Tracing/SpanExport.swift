@@ -10,13 +10,13 @@ import Tracing
 /// Only tracing is taken from swift-otel: logs stay JSON lines on stdout and metrics stay
 /// Prometheus.
 public enum SpanExport {
-    /// Bootstraps the process-wide tracer and returns the service that batches and sends the
-    /// spans (run it in the daemon's service group, after the server, so it flushes last), or
-    /// nil when no endpoint is configured.
     /// Query parameters never recorded on a span: they can carry credentials (realtime's
     /// WebSocket takes its token so, since browsers cannot set headers there).
     public static let redactedQueryParameters: Set<String> = ["token", "access_token", "api_key", "key"]
 
+    /// Bootstraps the process-wide tracer and returns the service that batches and sends the
+    /// spans (run it in the daemon's service group, before the server, so it shuts down after
+    /// it and flushes last), or nil when no endpoint is configured.
     public static func bootstrap(service: String, environment: EnvironmentReader) throws -> (any Service)? {
         let endpoint = environment.optional("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") ?? environment.optional("OTEL_EXPORTER_OTLP_ENDPOINT")
         guard let endpoint, !endpoint.isEmpty else { return nil }

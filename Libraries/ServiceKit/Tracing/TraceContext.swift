@@ -1,9 +1,9 @@
 import Tracing
 
 /// The W3C trace context across the boundaries the tracer cannot see by itself: a job in
-/// Redis (its envelope's `traceparent` field). (Outgoing HTTP calls carry it already:
-/// AsyncHTTPClient opens a client span in the current context and writes its headers.) With no tracer
-/// bootstrapped (no OTLP endpoint) every call here is a no-op.
+/// Redis (its envelope's `traceparent` field). Outgoing HTTP calls carry it already:
+/// AsyncHTTPClient opens a client span in the current context and writes its headers. With
+/// no tracer bootstrapped (no OTLP endpoint) every call here is a no-op.
 public enum TraceContext {
     /// The current span's `traceparent`, to put into a job; nil when nothing is traced.
     public static func currentTraceparent() -> String? {
@@ -13,7 +13,7 @@ public enum TraceContext {
     }
 
     /// The context a job's work continues: the trace its producer was in, if it said.
-    public static func context(continuing traceparent: String?) -> ServiceContext {
+    static func context(continuing traceparent: String?) -> ServiceContext {
         var context = ServiceContext.topLevel
         if let traceparent {
             InstrumentationSystem.instrument.extract(["traceparent": traceparent], into: &context, using: DictionaryExtractor())

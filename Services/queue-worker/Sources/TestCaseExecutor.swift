@@ -58,7 +58,7 @@ struct TestCaseExecutor: Sendable {
 
     private func isActive(_ runID: UUID) async throws -> Bool {
         guard let status = try await runs.status(runID: runID) else { return false }
-        return status == .queued || status == .running
+        return !status.isFinal
     }
 
     /// The job's own inputs, or those its run stored; nil when the run or the case is gone.
