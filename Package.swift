@@ -24,7 +24,7 @@ func daemon(_ executable: String, library: String, dependencies: [Target.Depende
     ]
 }
 
-let serviceBase: [Target.Dependency] = ["Budgets", "ServiceKit", hummingbird, logging]
+let serviceBase: [Target.Dependency] = ["Budgets", "ServiceKit", "TracePropagation", hummingbird, logging]
 
 let package = Package(
     name: "prompt-card-system",
@@ -81,8 +81,12 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "OTel", package: "swift-otel"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                "TracePropagation",
             ],
             path: "Libraries/ServiceKit", swiftSettings: strict),
+        // The W3C trace context where the tracer cannot carry it: into jobs and events.
+        .target(name: "TracePropagation", dependencies: [.product(name: "Tracing", package: "swift-distributed-tracing")],
+                path: "Libraries/TracePropagation", swiftSettings: strict),
         // The typed event vocabulary (run.queued … run.failed) and its envelope. Pure.
         .target(name: "Events", dependencies: ["JSONCore"], path: "Libraries/Events", swiftSettings: strict),
         // The job protocol over Redis Streams: enqueue, claim, lease, retry, dead letters.
@@ -94,7 +98,7 @@ let package = Package(
         // promptfoo configs in and out (YAML or JSON). Pure.
         .target(name: "Promptfoo", dependencies: ["Budgets", "PromptCards", yams], path: "Libraries/Promptfoo", swiftSettings: strict),
         // Postgres pool, migrations, repositories.
-        .target(name: "Storage", dependencies: ["Budgets", "Events", "PromptCards", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
+        .target(name: "Storage", dependencies: ["Budgets", "Events", "PromptCards", "TracePropagation", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
     ]
     + daemon("gateway", library: "GatewayService", dependencies: serviceBase + [
         "RedisClient", httpClient, .product(name: "Crypto", package: "swift-crypto"),
@@ -161,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TestSupport", httpClient, logging, hummingbird,
+                "TestSupport", "EventStreams", "RedisClient", "TracePropagation", httpClient, logging, hummingbird,
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),

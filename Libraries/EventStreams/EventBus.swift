@@ -35,7 +35,7 @@ public struct EventBus: Sendable {
         let commands = events.map { event in
             ["EVAL", Self.publishOnceScript, "3", keys.eventHistory(event.channel), keys.publishedEvents(event.channel),
              keys.eventNotifications(event.channel), String(event.sequence), length, seconds, event.type, event.at,
-             event.data.description]
+             event.data.description, event.traceparent ?? ""]
         }
         var published: [EventEnvelope] = []
         var failure: (any Error)?
@@ -43,7 +43,8 @@ public struct EventBus: Sendable {
             if case .error(let message) = reply {
                 failure = failure ?? RedisError.server(message)
             } else if let id = reply.string {
-                published.append(EventEnvelope(id: id, channel: event.channel, type: event.type, at: event.at, data: event.data))
+                published.append(EventEnvelope(id: id, channel: event.channel, type: event.type, at: event.at, data: event.data,
+                                               traceparent: event.traceparent))
             }
         }
         if let failure { throw failure }
@@ -74,7 +75,8 @@ public struct EventBus: Sendable {
         let reply = try await redis.send(["XRANGE", keys.eventHistory(channel), start, "+", "COUNT", String(limit)])
         return try StreamEntries.parse(reply).map { entry in
             let data = (try? JSONDecoder().decode(JSONValue.self, from: Data((entry.fields["data"] ?? "null").utf8))) ?? .null
-            return EventEnvelope(id: entry.id, channel: channel, type: entry.fields["type"] ?? "", at: entry.fields["at"] ?? "", data: data)
+            return EventEnvelope(id: entry.id, channel: channel, type: entry.fields["type"] ?? "", at: entry.fields["at"] ?? "",
+                                 data: data, traceparent: entry.fields["traceparent"])
         }
     }
 
@@ -85,12 +87,14 @@ public struct EventBus: Sendable {
     }
 
     /// KEYS: history stream, published-sequence set, notification channel.
-    /// ARGV: sequence, history length, retention seconds, type, at, data.
+    /// ARGV: sequence, history length, retention seconds, type, at, data, traceparent ("" for none).
     /// The set keeps the newest sequences (twice the history length, far more than a relay
     /// batch), which is all a re-publish can repeat.
     static let publishOnceScript = """
         if redis.call('ZADD', KEYS[2], 'NX', ARGV[1], ARGV[1]) == 0 then return false end
-        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'type', ARGV[4], 'at', ARGV[5], 'data', ARGV[6], 'seq', ARGV[1])
+        local fields = {'type', ARGV[4], 'at', ARGV[5], 'data', ARGV[6], 'seq', ARGV[1]}
+        if ARGV[7] ~= '' then table.insert(fields, 'traceparent'); table.insert(fields, ARGV[7]) end
+        local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(fields))
         redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(2 * tonumber(ARGV[2])) - 1)
         redis.call('EXPIRE', KEYS[1], ARGV[3])
         redis.call('EXPIRE', KEYS[2], ARGV[3])

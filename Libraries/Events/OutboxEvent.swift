@@ -10,12 +10,15 @@ public struct OutboxEvent: Sendable, Equatable {
     /// ISO 8601 time the state change committed.
     public var at: String
     public var data: JSONValue
+    /// The W3C trace context of the work that committed the event, when it was traced.
+    public var traceparent: String?
 
-    public init(sequence: Int64, channel: String, type: String, at: String, data: JSONValue) {
+    public init(sequence: Int64, channel: String, type: String, at: String, data: JSONValue, traceparent: String? = nil) {
         self.sequence = sequence
         self.channel = channel
         self.type = type
         self.at = at
         self.data = data
+        self.traceparent = traceparent
     }
 }

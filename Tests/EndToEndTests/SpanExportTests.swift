@@ -1,10 +1,13 @@
 import AsyncHTTPClient
+import EventStreams
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import RedisClient
 import Synchronization
 import TestSupport
+import TracePropagation
 import Testing
 
 /// A daemon's spans reach an OTLP/HTTP receiver through the real exporter (swift-otel, JSON
@@ -56,14 +59,25 @@ import Testing
             try await TestDatabase.with { _, databaseURL in
                 let suite = try await SuiteProcesses.start(databaseURL: databaseURL, extra: [
                     "OTEL_EXPORTER_OTLP_ENDPOINT": receiverURL, "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
-                    "OTEL_BSP_SCHEDULE_DELAY": "200",
+                    "OTEL_BSP_SCHEDULE_DELAY": "200", "LOG_LEVEL": "debug",
                 ])
                 do {
-                    try await Self.runTraced(on: suite, traceID: traceID)
+                    let runID = try await Self.runTraced(on: suite, traceID: traceID)
                     let services = try await receiver.services(inTrace: traceID, including: ["cards-api", "queue-worker", "llm-proxy"],
                                                                within: .seconds(120))
                     #expect(services.isSuperset(of: ["cards-api", "queue-worker", "llm-proxy"]),
                             "\(services); all exports: \(receiver.summary())")
+                    // The run's events carry the trace (the request's for run.queued, the jobs' after).
+                    let events = try await Self.events(ofRun: runID, on: suite)
+                    #expect(Set(events.map(\.type)).isSuperset(of: ["run.queued", "run.started", "case.completed", "run.completed"]))
+                    for event in events {
+                        #expect(event.traceID == traceID, "\(event.type) carries \(event.traceID ?? "no trace")")
+                    }
+                    // And so do the daemons' log lines about it.
+                    for daemon in ["cards-api", "queue-worker", "llm-proxy"] {
+                        let log = (try? String(contentsOfFile: "\(suite.runDirectory)/logs/\(daemon).log", encoding: .utf8)) ?? ""
+                        #expect(log.contains("\"trace_id\":\"\(traceID)\""), "\(daemon) logged no line with the trace id")
+                    }
                 } catch {
                     await suite.stop()
                     throw error
@@ -73,7 +87,17 @@ import Testing
         }
     }
 
-    static func runTraced(on suite: SuiteProcesses, traceID: String) async throws {
+    /// The run's events as realtime reads them (the channel's history stream): type and trace id.
+    static func events(ofRun runID: String, on suite: SuiteProcesses) async throws -> [(type: String, traceID: String?)] {
+        let redis = RedisClient(configuration: try RedisConfiguration(url: try TestEnvironment.redisURL()))
+        let bus = EventBus(redis: redis, keys: RedisKeys(prefix: try #require(suite.environment["REDIS_KEY_PREFIX"])))
+        let history = try await bus.history(channel: "run:\(runID)", after: "0")
+        await redis.shutdown()
+        return history.map { ($0.type, $0.traceparent.flatMap(TraceContext.traceID(of:))) }
+    }
+
+    @discardableResult
+    static func runTraced(on suite: SuiteProcesses, traceID: String) async throws -> String {
         var api = APIClient(baseURL: suite.nginxURL + "/api/v1")
         let email = "trace-\(UUID().uuidString.prefix(6))@example.com"
         _ = try await api.send(.POST, "/auth/register", json: ["email": email, "password": "correct horse"])
@@ -92,10 +116,11 @@ import Testing
         let started = ContinuousClock.now
         while ContinuousClock.now - started < PatientHTTP.patience {
             let status = try await api.send(.GET, "/runs/\(runID)").json["status"] as? String
-            if status == "completed" || status == "failed" || status == "cancelled" { return }
+            if status == "completed" || status == "failed" || status == "cancelled" { return runID }
             try await Task.sleep(for: .milliseconds(300))
         }
         Issue.record("run \(runID) did not finish")
+        return runID
     }
 }
 

@@ -84,6 +84,21 @@ import Testing
         }
     }
 
+    @Test func anEventKeepsTheTraceContextItWasWrittenIn() async throws {
+        try await withOutbox { database, bus, redis in
+            let channel = EventChannel.run(UUID())
+            let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+            try await database.query("""
+                INSERT INTO event_outbox (channel, type, data, traceparent)
+                VALUES (\(channel), 'run.started', '{}'::jsonb, \(traceparent)), (\(channel), 'run.progress', '{}'::jsonb, NULL)
+                """, logger: Self.logger)
+            let store = OutboxStore(client: database, logger: Self.logger)
+            #expect(try await store.relayBatch(limit: 10) { _ = try await bus.publish($0) } == .relayed(2))
+            let events = try await bus.history(channel: channel, after: "0")
+            #expect(events.map(\.traceparent) == [traceparent, nil], "an untraced event has none, not an empty one")
+        }
+    }
+
     // MARK: - Helpers
 
     private func withOutbox(_ body: @Sendable (PostgresClient, EventBus, RedisClient) async throws -> Void) async throws {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import TracePropagation
 
 extension HTTPField.Name {
     public static let requestID = HTTPField.Name("X-Request-Id")!
@@ -8,7 +9,8 @@ extension HTTPField.Name {
 }
 
 /// Gives every request an id: the caller's `X-Request-Id` when it is sane, else a new one.
-/// The id goes into the logger metadata and back on every response (errors included).
+/// The id goes into the logger metadata and back on every response (errors included); so
+/// does the request's trace id, when it is traced, so its log lines and spans can be joined.
 public struct RequestIDMiddleware<Context: IdentifiedRequestContext>: RouterMiddleware {
     public init() {}
 
@@ -17,6 +19,7 @@ public struct RequestIDMiddleware<Context: IdentifiedRequestContext>: RouterMidd
         let id = request.headers[.requestID].flatMap(Self.sanitized) ?? Self.generate()
         context.requestID = id
         context.logger[metadataKey: "request_id"] = .string(id)
+        if let traceID = TraceContext.currentTraceID() { context.logger[metadataKey: "trace_id"] = .string(traceID) }
         var response: Response
         do {
             response = try await next(request, context)

@@ -51,12 +51,12 @@ public struct OutboxStore: Sendable {
             }
             var events: [OutboxEvent] = []
             let rows = try await connection.query("""
-                SELECT id, channel, type, data::text, created_at FROM event_outbox ORDER BY id LIMIT \(limit)
+                SELECT id, channel, type, data::text, created_at, traceparent FROM event_outbox ORDER BY id LIMIT \(limit)
                 """, logger: logger)
-            for try await (id, channel, type, data, createdAt) in rows.decode((Int64, String, String, String, Date).self) {
+            for try await (id, channel, type, data, createdAt, traceparent) in rows.decode((Int64, String, String, String, Date, String?).self) {
                 let payload = (try? JSONDecoder().decode(JSONValue.self, from: Data(data.utf8))) ?? .null
                 events.append(OutboxEvent(sequence: id, channel: channel, type: type, at: EventTime.format(createdAt),
-                                          data: payload))
+                                          data: payload, traceparent: traceparent))
             }
             guard !events.isEmpty else { return .relayed(0) }
             try await publish(events)

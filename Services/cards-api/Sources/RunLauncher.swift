@@ -4,6 +4,7 @@ import PromptCards
 import Queue
 import ServiceKit
 import Storage
+import TracePropagation
 
 /// Starts a run: stores it as `queued` with a snapshot of its inputs (if it fits the
 /// admission budgets) and its `run.queued` event in the outbox, in one transaction; then

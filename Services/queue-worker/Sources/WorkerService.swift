@@ -4,6 +4,7 @@ import Logging
 import Queue
 import ServiceKit
 import ServiceLifecycle
+import TracePropagation
 
 /// The worker loops as one lifecycle service: `concurrency` consumers claiming jobs (and,
 /// in turn, jobs of dead workers), and a maintenance loop that promotes due retries and
@@ -91,7 +92,7 @@ struct WorkerService: Service {
             envelope = decoded
         }
         logger[metadataKey: "job_id"] = "\(envelope.id)"
-        if let traceparent = envelope.traceparent { logger[metadataKey: "traceparent"] = "\(traceparent)" }
+        if let traceID = envelope.traceparent.flatMap(TraceContext.traceID(of:)) { logger[metadataKey: "trace_id"] = "\(traceID)" }
         guard envelope.type == ExecuteTestCaseJob.type,
               let payload = try? JSONDecoder().decode(ExecuteTestCaseJob.self, from: Data(envelope.payload.utf8))
         else {

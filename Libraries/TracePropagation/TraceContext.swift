@@ -1,7 +1,7 @@
 import Tracing
 
 /// The W3C trace context across the boundaries the tracer cannot see by itself: a job in
-/// Redis (its envelope's `traceparent` field). Outgoing HTTP calls carry it already:
+/// Redis (its envelope's `traceparent` field), an event in the outbox, a log line. Outgoing HTTP calls carry it already:
 /// AsyncHTTPClient opens a client span in the current context and writes its headers. With
 /// no tracer bootstrapped (no OTLP endpoint) every call here is a no-op.
 public enum TraceContext {
@@ -10,6 +10,17 @@ public enum TraceContext {
         var carrier: [String: String] = [:]
         InstrumentationSystem.instrument.inject(ServiceContext.current ?? .topLevel, into: &carrier, using: DictionaryInjector())
         return carrier["traceparent"]
+    }
+
+    /// The current trace's id (32 hex digits), for log lines; nil when nothing is traced.
+    public static func currentTraceID() -> String? {
+        currentTraceparent().flatMap(traceID(of:))
+    }
+
+    /// The trace id in a `traceparent` (`00-<trace id>-<span id>-<flags>`), nil when it has none.
+    public static func traceID(of traceparent: String) -> String? {
+        let parts = traceparent.split(separator: "-")
+        return parts.count >= 3 && parts[1].utf8.count == 32 ? String(parts[1]) : nil
     }
 
     /// The context a job's work continues: the trace its producer was in, if it said.
