@@ -1,18 +1,19 @@
-/// A job handed to one consumer. Until it is completed or failed it stays pending in the
-/// consumer group, so a crashed worker's jobs can be reclaimed.
+/// A job handed to one worker. Until it is completed or failed it stays `active`, held by a
+/// lease the worker's heartbeat extends; the `token` fences it, so a worker whose lease ran
+/// out (and whose job went to another) can no longer complete or fail it.
 public struct ClaimedJob: Sendable, Equatable {
-    /// The stream entry id (what XACK takes).
-    public let streamID: String
-    /// The decoded job, or the reason the entry could not be decoded.
+    public let id: String
+    /// This delivery's lease token.
+    public let token: String
+    /// The decoded job, or the reason it could not be decoded.
     public let envelope: Result<JobEnvelope, QueueError>
-    /// How many times the group has delivered this entry (1 on first delivery).
-    public let deliveries: Int
-    /// How many earlier deliveries ended with the worker gone silent (a reclaimed job's).
-    public var stalls: Int { deliveries - 1 }
+    /// How many earlier deliveries ended with the worker gone silent.
+    public let stalls: Int
 
-    public init(streamID: String, envelope: Result<JobEnvelope, QueueError>, deliveries: Int = 1) {
-        self.streamID = streamID
+    public init(id: String, token: String, envelope: Result<JobEnvelope, QueueError>, stalls: Int = 0) {
+        self.id = id
+        self.token = token
         self.envelope = envelope
-        self.deliveries = deliveries
+        self.stalls = stalls
     }
 }

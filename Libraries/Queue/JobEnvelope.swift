@@ -1,24 +1,35 @@
 import Foundation
 
-/// A job as it travels through the queue. In the stream it is a flat list of fields, so a
-/// producer in any language can enqueue with one `XADD` (see docs/QUEUE.md):
-/// `id`, `type`, `payload` (JSON text), `attempt`, `max_attempts`, `enqueued_at` (Unix ms),
-/// optional `not_before` (Unix ms), `priority` and `traceparent`.
-public struct JobEnvelope: Sendable, Equatable, Codable {
-    /// The idempotency key: consumers must make re-processing the same id harmless.
+/// A job as a producer describes it. In Redis it is a flat list of fields (`fields`), so a
+/// producer in any language can enqueue it with one `FCALL pcsq_enqueue` or `XADD` to the
+/// intake stream (docs/QUEUE.md).
+public struct JobEnvelope: Sendable, Equatable {
+    /// The idempotency key: enqueueing an id the queue still knows is a no-op (`duplicate`).
     public var id: String
     public var type: String
     public var payload: String
+    /// Which attempt this is (1 on the first); the queue counts them.
     public var attempt: Int
     public var maxAttempts: Int
     public var enqueuedAt: Int64
+    /// Not before this Unix ms: the job waits in the delayed set until then.
     public var notBefore: Int64?
+    /// > 0 runs in the high lane, < 0 in the low one, 0 in the normal one.
     public var priority: Int
+    /// Who the job is for: the queue shares its workers fairly across owners.
+    public var owner: String?
+    /// The job's group within its owner (a run: `run:<id>`), shared fairly too; defaults to
+    /// one group per owner.
+    public var group: String?
+    /// At most this many jobs of the group run at once, across all workers.
+    public var groupConcurrency: Int?
+    public var backoff: Backoff
     public var traceparent: String?
 
     public init(id: String = UUID().uuidString.lowercased(), type: String, payload: String, attempt: Int = 1,
                 maxAttempts: Int = 3, enqueuedAt: Int64 = JobEnvelope.nowMillis(), notBefore: Int64? = nil,
-                priority: Int = 0, traceparent: String? = nil) {
+                priority: Int = 0, owner: String? = nil, group: String? = nil, groupConcurrency: Int? = nil,
+                backoff: Backoff = .init(), traceparent: String? = nil) {
         self.id = id
         self.type = type
         self.payload = payload
@@ -27,28 +38,29 @@ public struct JobEnvelope: Sendable, Equatable, Codable {
         self.enqueuedAt = enqueuedAt
         self.notBefore = notBefore
         self.priority = priority
+        self.owner = owner
+        self.group = group
+        self.groupConcurrency = groupConcurrency
+        self.backoff = backoff
         self.traceparent = traceparent
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, type, payload, attempt, priority, traceparent
-        case maxAttempts = "max_attempts"
-        case enqueuedAt = "enqueued_at"
-        case notBefore = "not_before"
     }
 
     public static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// The stream entry's field/value pairs.
+    /// The job's field/value pairs, as `pcsq_enqueue` and the intake stream take them.
     public var fields: [String] {
         var fields = ["id", id, "type", type, "payload", payload, "attempt", String(attempt),
                       "max_attempts", String(maxAttempts), "enqueued_at", String(enqueuedAt), "priority", String(priority)]
+        fields += backoff.fields
         if let notBefore { fields += ["not_before", String(notBefore)] }
+        if let owner { fields += ["owner", owner] }
+        if let group { fields += ["group", group] }
+        if let groupConcurrency { fields += ["group_concurrency", String(groupConcurrency)] }
         if let traceparent { fields += ["traceparent", traceparent] }
         return fields
     }
 
-    /// Reads a stream entry's fields; a malformed entry is reported, not crashed on.
+    /// Reads a job as the queue stores it (its hash); a malformed one is reported, not crashed on.
     public init(fields: [String: String]) throws(QueueError) {
         guard let type = fields["type"], !type.isEmpty else { throw QueueError.malformedJob("missing field \"type\"") }
         guard let payload = fields["payload"] else { throw QueueError.malformedJob("missing field \"payload\"") }
@@ -64,7 +76,15 @@ public struct JobEnvelope: Sendable, Equatable, Codable {
         self.maxAttempts = max(1, try int("max_attempts", 3))
         self.enqueuedAt = Int64(try int("enqueued_at", Int(JobEnvelope.nowMillis())))
         self.notBefore = fields["not_before"].flatMap(Int64.init)
-        self.priority = try int("priority", 0)
+        self.priority = switch fields["lane"] ?? fields["priority"] {
+        case "high": 1
+        case "low": -1
+        case let other: other.flatMap(Int.init) ?? 0
+        }
+        self.owner = fields["owner"]
+        self.group = fields["group"]
+        self.groupConcurrency = fields["group_concurrency"].flatMap(Int.init)
+        self.backoff = Backoff(fields: fields)
         self.traceparent = fields["traceparent"]
     }
 }

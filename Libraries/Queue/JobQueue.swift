@@ -1,127 +1,205 @@
 import Foundation
 import RedisClient
 
-/// A named job queue over Redis Streams with one consumer group: at-least-once delivery,
-/// retries with exponential backoff and jitter through a delayed set, a dead-letter stream
-/// after the last attempt, and reclaiming of jobs whose worker died.
+/// A named job queue: the Swift face of the `pcs_queue` Redis functions (QueueFunctions),
+/// where all of its logic lives — priority lanes, fair sharing across owners and their
+/// groups, per-group concurrency, delays, retries with backoff, leases that fence a stalled
+/// worker out, cancellation, dead letters and an events stream (docs/QUEUE.md).
 public struct JobQueue: Sendable {
-    /// What happened to a failed job.
-    public enum FailureOutcome: Sendable, Equatable {
-        case retryScheduled(attempt: Int, dueAtMillis: Int64)
-        case deadLettered
+    /// What enqueueing one job did.
+    public enum EnqueueOutcome: Sendable, Equatable {
+        /// Waiting (or delayed); the id of its `added` event, to read the events stream after.
+        case added(eventID: String)
+        case delayed(eventID: String)
+        /// The queue already knows this id (in this state): nothing was enqueued.
+        case duplicate(JobState?)
+    }
+
+    /// What to do with a job whose attempt failed.
+    public enum Disposition: Sendable, Equatable {
+        /// Try again after this wait, if attempts remain; dead-letter it otherwise.
+        case retry(afterMilliseconds: Int64)
+        /// Dead-letter it now: more attempts would fail the same way.
+        case dead
+        /// It was cancelled while it ran.
+        case cancelled
     }
 
     public let name: String
     let redis: RedisClient
     let keys: RedisKeys
-    let backoffBase: Duration
-    let backoffCap: Duration
+    /// How long a finished job (its state, result, errors) is kept, and so how long its id
+    /// deduplicates.
+    public let retention: Duration
+    /// The largest payload the queue takes.
+    public let maxPayloadBytes: Int
 
-    public init(name: String = "default", redis: RedisClient, keys: RedisKeys,
-                backoffBase: Duration = .seconds(1), backoffCap: Duration = .seconds(300)) {
+    public init(name: String = "default", redis: RedisClient, keys: RedisKeys, retention: Duration = .seconds(86_400),
+                maxPayloadBytes: Int = 1 << 20) {
         self.name = name
         self.redis = redis
         self.keys = keys
-        self.backoffBase = backoffBase
-        self.backoffCap = backoffCap
+        self.retention = retention
+        self.maxPayloadBytes = maxPayloadBytes
     }
 
-    var stream: String { keys.jobStream(name) }
-    var group: String { keys.consumerGroup }
+    /// The key every other key of the queue starts with.
+    public var base: String { keys.queue(name) }
+    var retentionSeconds: String { String(max(1, retention.components.seconds)) }
 
-    /// Creates the stream and its consumer group if missing (from the stream's start, so
-    /// jobs enqueued before any worker existed are delivered too).
-    public func ensureGroup() async throws {
-        do {
-            _ = try await redis.send(["XGROUP", "CREATE", stream, group, "0", "MKSTREAM"])
-        } catch RedisError.server(let message) where message.hasPrefix("BUSYGROUP") {
-            return
-        }
+    /// Loads the functions into Redis (replacing an older version) and records the queue's
+    /// limits where the functions read them. Every worker calls it at start.
+    public func prepare() async throws {
+        _ = try await redis.send(["FUNCTION", "LOAD", "REPLACE", QueueFunctions.library])
+        _ = try await redis.send(["HSET", base + ":config", "max_payload_bytes", String(maxPayloadBytes)])
     }
 
-    /// Enqueues jobs in one round trip; a job with a future `notBefore` waits in the delayed set.
-    public func enqueue(_ jobs: [JobEnvelope]) async throws {
-        guard !jobs.isEmpty else { return }
-        let now = JobEnvelope.nowMillis()
-        let commands = try jobs.map { job -> [String] in
-            if let due = job.notBefore, due > now {
-                return ["ZADD", keys.delayedJobs(name), String(due), try Self.delayedMember(job)]
+    /// Enqueues jobs in one round trip, each atomically deduplicated by its id.
+    @discardableResult
+    public func enqueue(_ jobs: [JobEnvelope]) async throws -> [EnqueueOutcome] {
+        guard !jobs.isEmpty else { return [] }
+        let now = String(JobEnvelope.nowMillis())
+        let replies = try await call(jobs.map { ["pcsq_enqueue", "1", base, now] + $0.fields })
+        return try replies.map { reply in
+            if let message = reply.errorMessage { throw QueueError.refused(message) }
+            guard let parts = reply.array, parts.count == 2, let outcome = parts[0].string else {
+                throw QueueError.unexpectedReply("pcsq_enqueue: \(reply)")
             }
-            return ["XADD", stream, "*"] + job.fields
-        }
-        for reply in try await redis.pipeline(commands) {
-            if case .error(let message) = reply { throw RedisError.server(message) }
+            let detail = parts[1].string ?? ""
+            switch outcome {
+            case "added": return .added(eventID: detail)
+            case "delayed": return .delayed(eventID: detail)
+            default: return .duplicate(JobState(rawValue: detail))
+            }
         }
     }
 
-    public func enqueue(_ job: JobEnvelope) async throws {
-        try await enqueue([job])
+    @discardableResult
+    public func enqueue(_ job: JobEnvelope) async throws -> EnqueueOutcome {
+        try await enqueue([job])[0]
     }
 
-    /// Up to `count` new jobs for `consumer`, waiting at most `block` for one to arrive.
-    public func claim(consumer: String, count: Int = 1, block: Duration = .seconds(1)) async throws -> [ClaimedJob] {
-        let reply = try await redis.send([
-            "XREADGROUP", "GROUP", group, consumer, "COUNT", String(count),
-            "BLOCK", String(block.milliseconds), "STREAMS", stream, ">",
+    /// Up to `count` jobs for `worker`, by lane and fairly across owners and groups; first
+    /// it takes in hand-pushed intake entries, due delayed jobs and the jobs of dead workers
+    /// (leases past their end), dead-lettering those that stalled more than `maxStalls` times.
+    public func claim(worker: String, count: Int = 1, lease: Duration, maxStalls: Int) async throws -> [ClaimedJob] {
+        let reply = try await call([["pcsq_claim", "1", base, String(JobEnvelope.nowMillis()), worker, String(count),
+                                     String(lease.milliseconds), String(maxStalls), retentionSeconds]])[0]
+        if let message = reply.errorMessage { throw RedisError.server(message) }
+        guard let items = reply.array else { throw QueueError.unexpectedReply("pcsq_claim: \(reply)") }
+        var claimed: [ClaimedJob] = []
+        for index in stride(from: 0, to: items.count - 1, by: 2) {
+            guard let token = items[index].string, let fields = Self.hash(items[index + 1]), let id = fields["id"] else {
+                throw QueueError.unexpectedReply("pcsq_claim entry")
+            }
+            let envelope = Result { () throws(QueueError) in try JobEnvelope(fields: fields) }
+            claimed.append(ClaimedJob(id: id, token: token, envelope: envelope, stalls: fields["stalls"].flatMap(Int.init) ?? 0))
+        }
+        return claimed
+    }
+
+    /// Waits until a job may have become ready (a producer or a finished job rang), at most `timeout`.
+    public func waitForWork(timeout: Duration) async throws {
+        let seconds = String(format: "%.3f", Double(timeout.milliseconds) / 1000)
+        _ = try await redis.send(["BLPOP", base + ":marker", seconds])
+    }
+
+    /// Extends the leases of jobs still being worked on; returns the ids of those this worker
+    /// no longer holds (their lease ran out and they were reclaimed): it must drop them.
+    public func extendLeases(_ jobs: [ClaimedJob], lease: Duration) async throws -> Set<String> {
+        guard !jobs.isEmpty else { return [] }
+        let args = jobs.flatMap { [$0.id, $0.token] }
+        let reply = try await call([["pcsq_extend", "1", base, String(JobEnvelope.nowMillis()), String(lease.milliseconds)] + args])[0]
+        if let message = reply.errorMessage { throw RedisError.server(message) }
+        return Set((reply.array ?? []).compactMap(\.string))
+    }
+
+    /// Completes a job with its result (JSON text). False when this worker no longer held it.
+    @discardableResult
+    public func complete(_ job: ClaimedJob, result: String = "null") async throws -> Bool {
+        let reply = try await call([["pcsq_complete", "1", base, String(JobEnvelope.nowMillis()), job.id, job.token, result,
+                                     retentionSeconds]])[0]
+        if let message = reply.errorMessage { throw RedisError.server(message) }
+        return reply.string == "ok"
+    }
+
+    /// Records a failed attempt; returns the job's new state (`failed` = a retry is
+    /// scheduled, `dead`, `cancelled`), or nil when this worker no longer held it.
+    @discardableResult
+    public func fail(_ job: ClaimedJob, error: String, disposition: Disposition) async throws -> JobState? {
+        let (mode, delay): (String, Int64) = switch disposition {
+        case .retry(let wait): ("retry", max(0, wait))
+        case .dead: ("dead", 0)
+        case .cancelled: ("cancelled", 0)
+        }
+        let reply = try await call([["pcsq_fail", "1", base, String(JobEnvelope.nowMillis()), job.id, job.token,
+                                     String(error.prefix(2000)), mode, String(delay), retentionSeconds]])[0]
+        if let message = reply.errorMessage { throw RedisError.server(message) }
+        return reply.string.flatMap(JobState.init(rawValue:))
+    }
+
+    /// What cancelling a job did.
+    public enum CancelOutcome: Sendable, Equatable {
+        /// It was waiting or delayed and is now cancelled.
+        case cancelled
+        /// It is running: its worker is told and aborts it.
+        case cancelling
+        /// It had already ended (or never existed: nil).
+        case alreadyFinal(JobState?)
+    }
+
+    public func cancel(jobID: String, reason: String = "cancelled") async throws -> CancelOutcome {
+        let reply = try await call([["pcsq_cancel", "1", base, String(JobEnvelope.nowMillis()), jobID, reason, retentionSeconds]])[0]
+        if let message = reply.errorMessage { throw RedisError.server(message) }
+        switch reply.string {
+        case "cancelled": return .cancelled
+        case "cancelling": return .cancelling
+        case let state: return .alreadyFinal(state.flatMap(JobState.init(rawValue:)))
+        }
+    }
+
+    /// Cancels every unfinished job of a group (a run); returns how many were cancelled
+    /// outright and how many are running and being told to stop.
+    public func cancelGroup(_ group: String, reason: String = "cancelled") async throws -> (cancelled: Int, cancelling: Int) {
+        let reply = try await call([["pcsq_cancel_group", "1", base, String(JobEnvelope.nowMillis()), group, reason,
+                                     retentionSeconds]])[0]
+        if let message = reply.errorMessage { throw RedisError.server(message) }
+        let counts = reply.array?.compactMap(\.int) ?? []
+        guard counts.count == 2 else { throw QueueError.unexpectedReply("pcsq_cancel_group: \(reply)") }
+        return (counts[0], counts[1])
+    }
+
+    /// Re-queues a dead or cancelled job from its first attempt; returns its state after
+    /// (`waiting`), or the state that cannot be retried (nil: unknown job).
+    public func retry(jobID: String) async throws -> JobState? {
+        let reply = try await call([["pcsq_retry", "1", base, String(JobEnvelope.nowMillis()), jobID]])[0]
+        if let message = reply.errorMessage { throw RedisError.server(message) }
+        return reply.string.flatMap(JobState.init(rawValue:))
+    }
+
+    /// The job as the queue keeps it, or nil when it is unknown (never enqueued, or expired).
+    public func job(id: String) async throws -> JobRecord? {
+        let reply = try await redis.send(["HGETALL", base + ":job:" + id])
+        return Self.hash(reply).flatMap { JobRecord(id: id, fields: $0) }
+    }
+
+    /// Jobs waiting per lane, delayed (or waiting for a retry), active and dead-lettered.
+    public func depth() async throws -> QueueDepth {
+        let replies = try await redis.pipeline([
+            ["HGETALL", base + ":waiting"], ["ZCARD", base + ":delayed"], ["ZCARD", base + ":active"], ["XLEN", base + ":dead"],
+            ["XLEN", base + ":intake"],
         ])
-        guard let streams = reply.array, let first = streams.first?.array, first.count == 2 else { return [] }
-        return try StreamEntries.parse(first[1]).map { Self.claimed(id: $0.id, fields: $0.fields, deliveries: 1) }
+        if let failure = replies.first(where: { $0.errorMessage != nil })?.errorMessage { throw RedisError.server(failure) }
+        var waiting = Dictionary(uniqueKeysWithValues: QueueDepth.lanes.map { ($0, 0) })
+        for (lane, count) in Self.hash(replies[0]) ?? [:] { waiting[lane] = max(0, Int(count) ?? 0) }
+        // Hand-pushed entries not taken in yet wait in the normal lane's place.
+        waiting["normal", default: 0] += replies[4].int ?? 0
+        return QueueDepth(waiting: waiting, delayed: replies[1].int ?? 0, active: replies[2].int ?? 0, dead: replies[3].int ?? 0)
     }
 
-    /// Takes over jobs that another consumer has held for longer than `minIdle` without
-    /// acknowledging them — that consumer is presumed dead. Each comes with its real delivery
-    /// count (this takeover included), so the caller can end a job that keeps killing its
-    /// workers (`stalls`). Only one consumer wins a given job: `XCLAIM` with the same
-    /// `minIdle` refuses one that another consumer took over meanwhile.
-    public func reclaimStalled(consumer: String, minIdle: Duration, count: Int = 50) async throws -> [ClaimedJob] {
-        let idle = String(minIdle.milliseconds)
-        let pending = try await redis.send(["XPENDING", stream, group, "IDLE", idle, "-", "+", String(count)])
-        guard let rows = pending.array else { throw QueueError.unexpectedReply("XPENDING") }
-        var deliveries: [String: Int] = [:]
-        for row in rows {
-            guard let fields = row.array, fields.count == 4, let id = fields[0].string, let count = fields[3].int else {
-                throw QueueError.unexpectedReply("XPENDING entry")
-            }
-            deliveries[id] = count
-        }
-        guard !deliveries.isEmpty else { return [] }
-        let ids = deliveries.keys.sorted()
-        let claimed = try await redis.send(["XCLAIM", stream, group, consumer, idle] + ids)
-        return try StreamEntries.parse(claimed).map {
-            Self.claimed(id: $0.id, fields: $0.fields, deliveries: (deliveries[$0.id] ?? 1) + 1)
-        }
-    }
+    // MARK: - Dead letters
 
-    /// Resets the idle time of a job still being worked on, so it is not reclaimed.
-    public func extendLease(_ job: ClaimedJob, consumer: String) async throws {
-        _ = try await redis.send(["XCLAIM", stream, group, consumer, "0", job.streamID, "JUSTID"])
-    }
-
-    /// Acknowledges and removes a finished job.
-    public func complete(_ job: ClaimedJob) async throws {
-        _ = try await redis.pipeline([["XACK", stream, group, job.streamID], ["XDEL", stream, job.streamID]])
-    }
-
-    /// Schedules a retry after exponential backoff with jitter, or moves the job to the
-    /// dead-letter stream after its last attempt (or at once when not `retryable`). The
-    /// move and the acknowledgement happen atomically (MULTI/EXEC).
-    public func fail(_ job: ClaimedJob, error: String, retryable: Bool = true) async throws -> FailureOutcome {
-        let envelope = try? job.envelope.get()
-        let ack: [[String]] = [["XACK", stream, group, job.streamID], ["XDEL", stream, job.streamID]]
-        if retryable, var next = envelope, next.attempt < next.maxAttempts {
-            let due = JobEnvelope.nowMillis() + backoff(afterAttempt: next.attempt).milliseconds
-            next.attempt += 1
-            next.notBefore = due
-            try await atomically([["ZADD", keys.delayedJobs(name), String(due), try Self.delayedMember(next)]] + ack)
-            return .retryScheduled(attempt: next.attempt, dueAtMillis: due)
-        }
-        var fields = envelope?.fields ?? ["id", job.streamID]
-        fields += ["error", String(error.prefix(2000)), "failed_at", String(JobEnvelope.nowMillis())]
-        try await atomically([["XADD", keys.deadLetters(name), "MAXLEN", "~", "10000", "*"] + fields] + ack)
-        return .deadLettered
-    }
-
-    /// A job that used up its attempts, as the dead-letter stream keeps it.
+    /// A job that will not run again, as the dead-letter stream keeps it.
     public struct DeadLetter: Sendable {
         public var streamID: String
         public var envelope: JobEnvelope?
@@ -131,7 +209,7 @@ public struct JobQueue: Sendable {
     /// Dead letters after `streamID` (exclusive; "0" for the oldest kept), oldest first.
     public func deadLetters(after streamID: String, count: Int = 100) async throws -> [DeadLetter] {
         let start = streamID == "0" ? "-" : "(\(streamID)"
-        let reply = try await redis.send(["XRANGE", keys.deadLetters(name), start, "+", "COUNT", String(count)])
+        let reply = try await redis.send(["XRANGE", base + ":dead", start, "+", "COUNT", String(count)])
         return try StreamEntries.parse(reply).map {
             DeadLetter(streamID: $0.id, envelope: try? JobEnvelope(fields: $0.fields), error: $0.fields["error"] ?? "")
         }
@@ -139,77 +217,49 @@ public struct JobQueue: Sendable {
 
     /// How far dead letters have been settled (their cases recorded as errored): a stream id, "0" for none.
     public func settledDeadLetters() async throws -> String {
-        try await redis.send(["GET", keys.settledDeadLetters(name)]).string ?? "0"
+        try await redis.send(["GET", base + ":dead:settled"]).string ?? "0"
     }
 
     /// Records that every dead letter up to `streamID` is settled.
     public func markDeadLettersSettled(through streamID: String) async throws {
-        _ = try await redis.send(["SET", keys.settledDeadLetters(name), streamID])
+        _ = try await redis.send(["SET", base + ":dead:settled", streamID])
     }
 
-    /// Moves delayed jobs whose time has come into the stream; returns how many moved.
-    /// Safe to run from every worker at once (the script is atomic).
-    @discardableResult
-    public func promoteDueJobs(limit: Int = 100) async throws -> Int {
-        let reply = try await redis.send([
-            "EVAL", Self.promoteScript, "2", keys.delayedJobs(name), stream, String(JobEnvelope.nowMillis()), String(limit),
-        ])
-        return reply.int ?? 0
+    // MARK: - Calls
+
+    /// FCALLs in one round trip. Redis without the functions (flushed, or a fresh replica
+    /// that took over) gets them loaded again, and the calls are sent once more.
+    func call(_ calls: [[String]]) async throws -> [RESPValue] {
+        let commands = calls.map { ["FCALL"] + $0 }
+        let replies = try await redis.pipeline(commands)
+        guard replies.contains(where: { $0.errorMessage?.contains("Function not found") == true }) else { return replies }
+        try await prepare()
+        return try await redis.pipeline(commands)
     }
 
-    /// Ready, delayed, pending (claimed, unacknowledged) and dead-lettered counts.
-    public func depth() async throws -> (ready: Int, delayed: Int, pending: Int, dead: Int) {
-        let replies = try await redis.pipeline([
-            ["XLEN", stream], ["ZCARD", keys.delayedJobs(name)], ["XPENDING", stream, group], ["XLEN", keys.deadLetters(name)],
-        ])
-        let pending = replies[2].array?.first?.int ?? 0
-        let length = replies[0].int ?? 0
-        return (max(0, length - pending), replies[1].int ?? 0, pending, replies[3].int ?? 0)
-    }
-
-    /// `base · 2^(attempt-1)`, capped, with "equal jitter": half fixed, half random, so
-    /// retries of many failed jobs spread out instead of stampeding together.
-    func backoff(afterAttempt attempt: Int) -> Duration {
-        let exponent = min(max(attempt - 1, 0), 20)
-        let raw = min(backoffBase.milliseconds * (1 << exponent), backoffCap.milliseconds)
-        let half = raw / 2
-        return .milliseconds(half + Int64.random(in: 0...max(half, 0)))
-    }
-
-    private func atomically(_ commands: [[String]]) async throws {
-        let replies = try await redis.pipeline([["MULTI"]] + commands + [["EXEC"]])
-        for reply in replies {
-            if case .error(let message) = reply { throw RedisError.server(message) }
+    /// A RESP flat field/value array as a dictionary (HGETALL's reply).
+    static func hash(_ reply: RESPValue) -> [String: String]? {
+        guard let items = reply.array, !items.isEmpty else { return nil }
+        var fields: [String: String] = [:]
+        for index in stride(from: 0, to: items.count - 1, by: 2) {
+            if let key = items[index].string { fields[key] = items[index + 1].string ?? "" }
         }
-        if let exec = replies.last, exec.isNull { throw QueueError.unexpectedReply("EXEC aborted") }
+        return fields
     }
+}
 
-    static func claimed(id: String, fields: [String: String], deliveries: Int) -> ClaimedJob {
-        do {
-            return ClaimedJob(streamID: id, envelope: .success(try JobEnvelope(fields: fields)), deliveries: deliveries)
-        } catch {
-            return ClaimedJob(streamID: id, envelope: .failure(error), deliveries: deliveries)
-        }
-    }
+/// How much work a queue holds.
+public struct QueueDepth: Sendable, Equatable {
+    public static let lanes = ["high", "normal", "low"]
+    /// Jobs ready to run, per lane (`high`, `normal`, `low`).
+    public var waiting: [String: Int]
+    /// Jobs not yet due: delayed ones and failed ones waiting for their retry.
+    public var delayed: Int
+    public var active: Int
+    /// Entries in the dead-letter stream (kept up to about 10,000).
+    public var dead: Int
 
-    /// A delayed job is stored as a JSON array of its stream fields (all strings, so the
-    /// Lua script can pass them to XADD unchanged).
-    static func delayedMember(_ job: JobEnvelope) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: job.fields), as: UTF8.self)
-    }
-
-    static let promoteScript = """
-        local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-        local moved = 0
-        for _, member in ipairs(due) do
-          if redis.call('ZREM', KEYS[1], member) == 1 then
-            local fields = cjson.decode(member)
-            redis.call('XADD', KEYS[2], '*', unpack(fields))
-            moved = moved + 1
-          end
-        end
-        return moved
-        """
+    public var totalWaiting: Int { waiting.values.reduce(0, +) }
 }
 
 extension Duration {

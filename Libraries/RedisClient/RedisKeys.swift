@@ -8,17 +8,9 @@ public struct RedisKeys: Sendable, Equatable {
         self.prefix = prefix
     }
 
-    /// The stream a queue's ready jobs wait in.
-    public func jobStream(_ queue: String) -> String { "\(prefix):queue:\(queue):jobs" }
-    /// Delayed and retrying jobs: a sorted set scored by the time they become due (ms).
-    public func delayedJobs(_ queue: String) -> String { "\(prefix):queue:\(queue):delayed" }
-    /// Jobs that used up their attempts.
-    public func deadLetters(_ queue: String) -> String { "\(prefix):queue:\(queue):dead" }
-    /// The id of the newest dead letter whose case was recorded as errored (`DeadLetterSettler`).
-    public func settledDeadLetters(_ queue: String) -> String { "\(prefix):queue:\(queue):dead:settled" }
-    /// The consumer group all workers of every queue share. Group names live inside their
-    /// stream, so one fixed name needs no prefix.
-    public let consumerGroup = "workers"
+    /// The base of every key of a job queue (`<prefix>:queue:<name>`); the queue's
+    /// functions derive the rest from it (docs/QUEUE.md).
+    public func queue(_ name: String) -> String { "\(prefix):queue:\(name)" }
 
     /// The bounded history of an event channel (`run:{id}`, `card:{id}`, `health`); its
     /// entry ids are the events' ids, so a client can resume from one.

@@ -84,16 +84,15 @@ import Testing
             let runID = try #require(run.object["id"] as? String)
             #expect(run.object["total"] as? Int == 720)
 
-            // Every job of this run is in the stream, each a few hundred bytes.
+            // Every job of this run waits in the queue (its run's group), each a few hundred bytes.
             let redis = RedisClient(configuration: try RedisConfiguration(url: try TestEnvironment.redisURL()))
-            let entries = try await redis.send(["XRANGE", api.keys.jobStream("default"), "-", "+"])
+            let base = api.keys.queue("default")
+            let ids = try await redis.send(["LRANGE", "\(base):wait:normal:run:\(runID)", "0", "-1"]).array?.compactMap(\.string) ?? []
+            let payloads = try await redis.pipeline(ids.map { ["HGET", "\(base):job:\($0)", "payload"] }).compactMap(\.string)
             await redis.shutdown()
             var jobs = 0
             var largest = 0
-            for entry in entries.array ?? [] {
-                let fields = entry.array?.last?.array?.compactMap(\.string) ?? []
-                guard let payload = zip(fields, fields.dropFirst()).first(where: { $0.0 == "payload" })?.1,
-                      payload.contains(runID) else { continue }
+            for payload in payloads where payload.contains(runID) {
                 jobs += 1
                 largest = max(largest, payload.utf8.count)
                 #expect(!payload.contains("Long context"), "a job must not copy the template")

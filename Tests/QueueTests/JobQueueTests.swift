@@ -1,150 +1,164 @@
 import Foundation
-import PromptCards
 @testable import Queue
 import RedisClient
 import TestSupport
 import Testing
 
-/// The job protocol against the shared test Redis, each test under its own key prefix.
+/// A job's life through the queue's Redis functions, on the real test Redis.
 @Suite struct JobQueueTests {
-    func makeQueue(backoff: Duration = .milliseconds(50)) throws -> (JobQueue, RedisClient, RedisKeys) {
-        let redis = RedisClient(configuration: try RedisConfiguration(url: TestEnvironment.redisURL()))
-        let keys = RedisKeys(prefix: TestEnvironment.uniquePrefix("q"))
-        return (JobQueue(redis: redis, keys: keys, backoffBase: backoff, backoffCap: backoff * 4), redis, keys)
-    }
-
-    @Test func aJobIsDeliveredOnceAndGoneAfterAck() async throws {
-        let (queue, redis, _) = try makeQueue()
-        defer { Task { await redis.shutdown() } }
-        try await queue.ensureGroup()
-        try await queue.ensureGroup()  // idempotent
-        let job = JobEnvelope(type: "test", payload: #"{"n":1}"#)
-        try await queue.enqueue(job)
-        let claimed = try await queue.claim(consumer: "a", block: .milliseconds(500))
-        #expect(claimed.count == 1)
-        #expect(try claimed[0].envelope.get() == job)
-        #expect(try await queue.claim(consumer: "b", block: .milliseconds(100)).isEmpty, "no second delivery while pending")
-        try await queue.complete(claimed[0])
-        let depth = try await queue.depth()
-        #expect(depth.ready == 0 && depth.pending == 0)
-    }
-
-    @Test func aJobWhoseConsumerDiedIsRedeliveredToAnother() async throws {
-        let (queue, redis, _) = try makeQueue()
-        defer { Task { await redis.shutdown() } }
-        try await queue.ensureGroup()
-        try await queue.enqueue(JobEnvelope(id: "orphan", type: "test", payload: "{}"))
-        let taken = try await queue.claim(consumer: "doomed", block: .milliseconds(500))
-        #expect(taken.count == 1)
-        // "doomed" never acknowledges. Too early to reclaim:
-        #expect(try await queue.reclaimStalled(consumer: "rescuer", minIdle: .seconds(30)).isEmpty)
-        try await Task.sleep(for: .milliseconds(150))
-        let reclaimed = try await queue.reclaimStalled(consumer: "rescuer", minIdle: .milliseconds(100))
-        #expect(reclaimed.map(\.streamID) == taken.map(\.streamID))
-        #expect(try reclaimed[0].envelope.get().id == "orphan")
-        try await queue.complete(reclaimed[0])
-        #expect(try await queue.depth().pending == 0)
-    }
-
-    @Test func eachReclaimCountsOneMoreStallAndHeartbeatsCountNone() async throws {
-        let (queue, redis, keys) = try makeQueue()
-        defer { Task { await redis.shutdown() } }
-        try await queue.ensureGroup()
-        try await queue.enqueue(JobEnvelope(id: "poison", type: "test", payload: "{}"))
-        var job = try #require(try await queue.claim(consumer: "w0", block: .milliseconds(500)).first)
-        #expect(job.deliveries == 1 && job.stalls == 0)
-        try await queue.extendLease(job, consumer: "w0")
-        // Every worker that takes it over dies too: each takeover is one more stall.
-        for stall in 1...3 {
-            try await Task.sleep(for: .milliseconds(60))
-            let reclaimed = try await queue.reclaimStalled(consumer: "w\(stall)", minIdle: .milliseconds(50))
-            job = try #require(reclaimed.first, "stall \(stall)")
-            #expect(reclaimed.count == 1)
-            #expect(job.stalls == stall, "the heartbeat above did not count as a delivery")
-            #expect(try job.envelope.get().id == "poison")
+    @Test func aJobIsDeliveredOnceCompletedWithItsResultAndAnnounced() async throws {
+        try await TestQueue.with { q in
+            guard case .added(let eventID) = try await q.queue.enqueue(TestQueue.job("a")) else {
+                Issue.record("not added"); return
+            }
+            #expect(!eventID.isEmpty)
+            let job = try #require(try await q.queue.claim(worker: "w1", lease: .seconds(30), maxStalls: 2).first)
+            #expect(job.id == "a" && (try? job.envelope.get().payload) == #"{"n":"a"}"#)
+            #expect(try await q.queue.claim(worker: "w2", lease: .seconds(30), maxStalls: 2).isEmpty, "delivered once")
+            #expect(try await q.queue.job(id: "a")?.state == .active)
+            #expect(try await q.queue.complete(job, result: #"{"ok":true}"#))
+            let record = try #require(try await q.queue.job(id: "a"))
+            #expect(record.state == .completed && record.result == #"{"ok":true}"#)
+            let events = try await q.events()
+            #expect(events.map(\.event) == ["added", "active", "completed"])
+            #expect(events.last?.fields["result"] == #"{"ok":true}"#)
+            #expect(try await q.queue.depth() == QueueDepth(waiting: ["high": 0, "normal": 0, "low": 0], delayed: 0, active: 0, dead: 0))
         }
-        // Two rescuers at once: only one wins the job. The job is made to look idle for 10
-        // minutes (XCLAIM … IDLE, no delivery counted); the loser's XCLAIM would have to come 5
-        // minutes after the winner's to find it stalled again. (With a 3 s margin, a loaded
-        // machine once let both win.)
-        _ = try await redis.send(["XCLAIM", keys.jobStream("default"), keys.consumerGroup, "w3", "0",
-                                  job.streamID, "IDLE", "600000", "JUSTID"])
-        async let first = queue.reclaimStalled(consumer: "r1", minIdle: .seconds(300))
-        async let second = queue.reclaimStalled(consumer: "r2", minIdle: .seconds(300))
-        let (a, b) = try await (first, second)
-        #expect(a.count + b.count == 1)
-        #expect((a + b).first?.stalls == 4, "a takeover counts, a pretended idle time does not")
     }
 
-    @Test func aHeartbeatKeepsAJobFromBeingReclaimed() async throws {
-        let (queue, redis, _) = try makeQueue()
-        defer { Task { await redis.shutdown() } }
-        try await queue.ensureGroup()
-        try await queue.enqueue(JobEnvelope(type: "test", payload: "{}"))
-        let job = try #require(try await queue.claim(consumer: "busy", block: .milliseconds(500)).first)
-        try await Task.sleep(for: .milliseconds(7000))
-        try await queue.extendLease(job, consumer: "busy")
-        // Idle 7 s without the heartbeat; with it, far less than 6 s (2.4 s between two Redis
-        // calls was seen on a loaded machine, so the margin is wide).
-        #expect(try await queue.reclaimStalled(consumer: "thief", minIdle: .seconds(6)).isEmpty)
-        try await Task.sleep(for: .milliseconds(7000))
-        #expect(try await queue.reclaimStalled(consumer: "thief", minIdle: .seconds(6)).count == 1,
-                "without heartbeats it is reclaimed")
-    }
-
-    @Test func failedJobsRetryWithBackoffThenDeadLetter() async throws {
-        let (queue, redis, keys) = try makeQueue()
-        defer { Task { await redis.shutdown() } }
-        try await queue.ensureGroup()
-        try await queue.enqueue(JobEnvelope(id: "flaky", type: "test", payload: "{}", maxAttempts: 2))
-        let first = try #require(try await queue.claim(consumer: "w", block: .milliseconds(500)).first)
-        guard case .retryScheduled(let attempt, _) = try await queue.fail(first, error: "boom") else {
-            Issue.record("expected a retry")
-            return
+    @Test func enqueueingAKnownIDIsANoOpThatSaysDuplicate() async throws {
+        try await TestQueue.with { q in
+            _ = try await q.queue.enqueue(TestQueue.job("d"))
+            #expect(try await q.queue.enqueue(TestQueue.job("d")) == .duplicate(.waiting))
+            let job = try #require(try await q.queue.claim(worker: "w", lease: .seconds(30), maxStalls: 2).first)
+            try await q.queue.complete(job)
+            #expect(try await q.queue.enqueue(TestQueue.job("d")) == .duplicate(.completed), "still known after it ended")
+            #expect(try await q.drain().isEmpty, "run once")
         }
-        #expect(attempt == 2)
-        #expect(try await queue.depth().delayed == 1)
-        #expect(try await queue.claim(consumer: "w", block: .milliseconds(10)).isEmpty, "not due yet")
-        try await Task.sleep(for: .milliseconds(250))
-        #expect(try await queue.promoteDueJobs() == 1)
-        let second = try #require(try await queue.claim(consumer: "w", block: .milliseconds(500)).first)
-        #expect(try second.envelope.get().attempt == 2)
-        #expect(try await queue.fail(second, error: "boom again") == .deadLettered)
-        let dead = try await redis.send(["XRANGE", keys.deadLetters("default"), "-", "+"])
-        let entry = try #require(dead.array?.first?.array)
-        let fields = entry[1].array?.compactMap(\.string) ?? []
-        #expect(fields.contains("flaky") && fields.contains("boom again"))
-        let depth = try await queue.depth()
-        #expect(depth.ready == 0 && depth.pending == 0 && depth.delayed == 0 && depth.dead == 1)
     }
 
-    @Test func aMalformedEntryIsReportedNotCrashedOn() async throws {
-        let (queue, redis, keys) = try makeQueue()
-        defer { Task { await redis.shutdown() } }
-        try await queue.ensureGroup()
-        // A producer in another language forgot the payload.
-        _ = try await redis.send(["XADD", keys.jobStream("default"), "*", "type", "x"])
-        let job = try #require(try await queue.claim(consumer: "w", block: .milliseconds(500)).first)
-        #expect(throws: QueueError.malformedJob("missing field \"payload\"")) { try job.envelope.get() }
+    @Test func aRefusedJobSaysWhy() async throws {
+        try await TestQueue.with { q in
+            let big = JobEnvelope(id: "big", type: "noop", payload: String(repeating: "x", count: (1 << 20) + 1))
+            await #expect(throws: QueueError.self) { try await q.queue.enqueue(big) }
+            do {
+                _ = try await q.queue.enqueue(big)
+            } catch QueueError.refused(let reason) {
+                #expect(reason.contains("max_payload_bytes"), "\(reason)")
+            }
+            #expect(try await q.queue.job(id: "big") == nil)
+        }
     }
 
-    @Test func aJobFromPlainRedisCommandsIsUnderstood() async throws {
-        let (queue, redis, keys) = try makeQueue()
-        defer { Task { await redis.shutdown() } }
-        try await queue.ensureGroup()
-        _ = try await redis.send(["XADD", keys.jobStream("default"), "*", "id", "ext-1", "type", "test-case.execute",
-                                  "payload", "{}", "max_attempts", "5"])
-        let job = try #require(try await queue.claim(consumer: "w", block: .milliseconds(500)).first)
-        let envelope = try job.envelope.get()
-        #expect(envelope.id == "ext-1" && envelope.maxAttempts == 5 && envelope.attempt == 1)
+    @Test func aJobWhoseLeaseRanOutGoesToAnotherWorkerAndTheFirstIsFencedOut() async throws {
+        try await TestQueue.with { q in
+            _ = try await q.queue.enqueue(TestQueue.job("s"))
+            let first = try #require(try await q.queue.claim(worker: "dead", lease: .milliseconds(50), maxStalls: 2).first)
+            try await Task.sleep(for: .milliseconds(120))
+            let second = try #require(try await q.queue.claim(worker: "alive", lease: .seconds(30), maxStalls: 2).first)
+            #expect(second.id == "s" && second.stalls == 1 && second.token != first.token)
+            #expect(try await q.queue.complete(first) == false, "the stalled worker cannot complete it")
+            #expect(try await q.queue.extendLeases([first], lease: .seconds(30)) == ["s"])
+            #expect(try await q.queue.complete(second))
+            #expect(try await q.events().map(\.event) == ["added", "active", "stalled", "active", "completed"])
+        }
+    }
+
+    @Test func aHeartbeatKeepsTheLease() async throws {
+        try await TestQueue.with { q in
+            _ = try await q.queue.enqueue(TestQueue.job("h"))
+            let job = try #require(try await q.queue.claim(worker: "w", lease: .seconds(3), maxStalls: 2).first)
+            // Held for more than twice its lease, heartbeating well inside it.
+            let started = ContinuousClock.now
+            while ContinuousClock.now - started < .seconds(7) {
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(try await q.queue.extendLeases([job], lease: .seconds(3)).isEmpty)
+            }
+            #expect(try await q.queue.claim(worker: "other", lease: .seconds(30), maxStalls: 2).isEmpty)
+            #expect(try await q.queue.complete(job))
+        }
+    }
+
+    @Test func aJobThatKeepsStallingIsDeadLetteredWithTheReason() async throws {
+        try await TestQueue.with { q in
+            _ = try await q.queue.enqueue(TestQueue.job("p"))
+            for _ in 0..<3 {
+                _ = try #require(try await q.queue.claim(worker: "dies", lease: .milliseconds(20), maxStalls: 2).first)
+                try await Task.sleep(for: .milliseconds(60))
+            }
+            #expect(try await q.queue.claim(worker: "w", lease: .seconds(30), maxStalls: 2).isEmpty)
+            let record = try #require(try await q.queue.job(id: "p"))
+            #expect(record.state == .dead && record.stalls == 3)
+            let letter = try #require(try await q.queue.deadLetters(after: "0").first)
+            #expect(letter.envelope?.id == "p" && letter.error.contains("MAX_STALLS 2"), "\(letter.error)")
+        }
+    }
+
+    @Test func failedAttemptsRetryAfterTheirBackoffThenDeadLetterWithTheirHistory() async throws {
+        try await TestQueue.with { q in
+            _ = try await q.queue.enqueue(TestQueue.job("r", attempts: 2))
+            let first = try #require(try await q.queue.claim(worker: "w", lease: .seconds(30), maxStalls: 2).first)
+            let failedAt = JobEnvelope.nowMillis()
+            #expect(try await q.queue.fail(first, error: "boom 1", disposition: .retry(afterMilliseconds: 500)) == .failed)
+            #expect(try await q.queue.depth().delayed == 1, "waiting for its retry")
+            let (second, claimedAt) = try #require(try await q.claimEventually())
+            #expect(claimedAt >= failedAt + 500, "not before its backoff")
+            #expect((try? second.envelope.get().attempt) == 2)
+            #expect(try await q.queue.fail(second, error: "boom 2", disposition: .retry(afterMilliseconds: 0)) == .dead,
+                    "its last attempt")
+            let record = try #require(try await q.queue.job(id: "r"))
+            #expect(record.state == .dead && record.errors.map(\.error) == ["boom 1", "boom 2"])
+            #expect(try await q.events().map(\.event) == ["added", "active", "failed", "retrying", "active", "failed", "dead"])
+            #expect(try await q.queue.depth().dead == 1)
+
+            #expect(try await q.queue.retry(jobID: "r") == .waiting)
+            let again = try #require(try await q.queue.claim(worker: "w", lease: .seconds(30), maxStalls: 2).first)
+            #expect((try? again.envelope.get().attempt) == 1, "a retried dead job starts over")
+        }
+    }
+
+    @Test func anUnrecoverableErrorSkipsTheRemainingAttempts() async throws {
+        try await TestQueue.with { q in
+            _ = try await q.queue.enqueue(TestQueue.job("u", attempts: 5))
+            let job = try #require(try await q.queue.claim(worker: "w", lease: .seconds(30), maxStalls: 2).first)
+            #expect(try await q.queue.fail(job, error: "400 bad request", disposition: .dead) == .dead)
+            #expect(try await q.queue.job(id: "u")?.errors.count == 1)
+        }
+    }
+
+    @Test func aDelayedJobWaitsUntilItIsDue() async throws {
+        try await TestQueue.with { q in
+            let enqueuedAt = JobEnvelope.nowMillis()
+            guard case .delayed = try await q.queue.enqueue(TestQueue.job("later", notBefore: enqueuedAt + 600)) else {
+                Issue.record("not delayed"); return
+            }
+            _ = try await q.queue.enqueue(TestQueue.job("much-later", notBefore: enqueuedAt + 3_600_000))
+            #expect(try await q.queue.depth().delayed == 2)
+            let (job, claimedAt) = try #require(try await q.claimEventually())
+            #expect(job.id == "later" && claimedAt >= enqueuedAt + 600)
+            #expect(try await q.queue.job(id: "much-later")?.state == .delayed)
+        }
+    }
+
+    @Test func functionsFlushedFromRedisAreLoadedAgain() async throws {
+        try await TestQueue.with { q in
+            _ = try await q.redis.send(["FUNCTION", "DELETE", "pcs_queue"])
+            _ = try await q.queue.enqueue(TestQueue.job("after-flush"))
+            #expect(try await q.drain() == ["after-flush"])
+        }
     }
 
     @Test(arguments: [1, 2, 5, 30])
-    func backoffGrowsExponentiallyWithJitterAndACap(attempt: Int) throws {
-        let (queue, _, _) = try makeQueue(backoff: .seconds(1))
-        let delays = (0..<50).map { _ in queue.backoff(afterAttempt: attempt).milliseconds }
-        let nominal = min(1000 * (1 << min(attempt - 1, 20)), 4000)
-        #expect(delays.allSatisfy { $0 >= Int64(nominal / 2) && $0 <= Int64(nominal) })
+    func exponentialBackoffGrowsWithJitterUpToTheCap(attempt: Int) {
+        let backoff = Backoff(kind: .exponential, delayMilliseconds: 1000, jitter: 0.5)
+        let delays = (0..<50).map { _ in backoff.delay(afterAttempt: attempt) }
+        let nominal = min(Int64(1000) << Int64(attempt - 1), Backoff.capMilliseconds)
+        #expect(delays.allSatisfy { $0 >= nominal / 2 && $0 <= nominal }, "\(delays)")
         #expect(Set(delays).count > 1, "jittered")
+    }
+
+    @Test func fixedBackoffWithoutJitterWaitsTheSameEachTime() {
+        let backoff = Backoff(kind: .fixed, delayMilliseconds: 250, jitter: 0)
+        #expect((1...5).map { backoff.delay(afterAttempt: $0) } == [250, 250, 250, 250, 250])
     }
 }

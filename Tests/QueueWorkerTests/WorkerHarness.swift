@@ -35,7 +35,7 @@ struct WorkerHarness: Sendable {
             let harness = WorkerHarness(database: database, databaseURL: url, redis: redis,
                                         keys: RedisKeys(prefix: TestEnvironment.uniquePrefix("worker")))
             do {
-                try await harness.queue.ensureGroup()
+                try await harness.queue.prepare()
                 try await body(harness)
                 await redis.shutdown()
             } catch {
@@ -62,7 +62,7 @@ struct WorkerHarness: Sendable {
     func jobs(of run: Run) async throws -> [JobEnvelope] {
         try await RunFixture(database: database, logger: Self.logger).testCases(of: run).map { testCase in
             try ExecuteTestCaseJob(runID: run.id, cardID: run.cardID, testCaseID: testCase, model: run.models[0],
-                                   repeatIndex: 0).envelope()
+                                   repeatIndex: 0).envelope(owner: run.ownerID, concurrency: run.concurrency)
         }
     }
 

@@ -85,9 +85,20 @@ public struct ExecuteTestCaseJob: Codable, Sendable, Equatable {
         "\(runID.uuidString.lowercased()):\(testCaseID.uuidString.lowercased()):\(model):\(repeatIndex)"
     }
 
-    /// - Parameter traceparent: the producer's W3C trace context, so the job's work joins its trace.
-    public func envelope(maxAttempts: Int = 3, traceparent: String? = nil) throws -> JobEnvelope {
+    /// The queue group of a run's jobs: the queue shares its workers fairly across runs and
+    /// holds each run to its `concurrency`.
+    public static func group(ofRun runID: UUID) -> String { "run:\(runID.uuidString.lowercased())" }
+
+    /// The job as the queue takes it.
+    /// - Parameters:
+    ///   - owner: whose run it is: the queue shares its workers fairly across owners.
+    ///   - concurrency: the most jobs of the run that may run at once, across all workers.
+    ///   - traceparent: the producer's W3C trace context, so the job's work joins its trace.
+    public func envelope(owner: UUID? = nil, concurrency: Int? = nil, maxAttempts: Int = 3,
+                         traceparent: String? = nil) throws -> JobEnvelope {
         let payload = String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
-        return JobEnvelope(id: jobID, type: Self.type, payload: payload, maxAttempts: maxAttempts, traceparent: traceparent)
+        return JobEnvelope(id: jobID, type: Self.type, payload: payload, maxAttempts: maxAttempts,
+                           owner: owner?.uuidString.lowercased(), group: Self.group(ofRun: runID),
+                           groupConcurrency: concurrency, traceparent: traceparent)
     }
 }

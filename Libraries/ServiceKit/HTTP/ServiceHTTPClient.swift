@@ -14,6 +14,10 @@ public enum ServiceHTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .seconds(5)
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        // Idle connections are closed before the upstream closes them: llama.cpp's server
+        // drops keep-alive connections idle for 5 s, and a request sent on one at that moment
+        // fails (remote connection closed) although the upstream is fine.
+        configuration.connectionPool.idleTimeout = .seconds(4)
         configuration.decompression = .disabled
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()

@@ -17,10 +17,9 @@ public func buildCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -
     var app = ServiceRouter.application(
         responder: parts.router.buildResponder(), server: config.server,
         services: [parts.postgres, RedisClientService(client: parts.redis), parts.relay, parts.cardChanges], logger: logger)
-    let (postgres, queue, users, hasher) = (parts.postgres, parts.queue, parts.users, parts.hasher)
+    let (postgres, users, hasher) = (parts.postgres, parts.users, parts.hasher)
     app.beforeServerStarts {
         try await Migrator(client: postgres, logger: logger).migrate()
-        try await queue.ensureGroup()
         _ = try await config.bootstrapAdmin?.apply(users: users, hasher: hasher, logger: logger)
     }
     return app

@@ -47,6 +47,21 @@ struct RunLauncher: Sendable {
         return .started(run)
     }
 
+    /// Takes a cancelled run's jobs out of the queue: those waiting are cancelled there, and
+    /// those running are told to stop. Best effort: a worker that gets one anyway finds the
+    /// run cancelled and drops it.
+    func withdrawJobs(of run: Run, logger: Logger) async {
+        do {
+            let (cancelled, cancelling) = try await queue.cancelGroup(ExecuteTestCaseJob.group(ofRun: run.id),
+                                                                      reason: "its run was cancelled")
+            logger.info("withdrew a cancelled run's jobs", metadata: [
+                "run_id": "\(run.id)", "cancelled": "\(cancelled)", "cancelling": "\(cancelling)"])
+        } catch {
+            logger.warning("could not withdraw a cancelled run's jobs; workers will drop them",
+                           metadata: ["run_id": "\(run.id)", "error": "\(error)"])
+        }
+    }
+
     /// Pages through the run's snapshotted test cases and enqueues their jobs a batch at a time.
     private func enqueueJobs(of run: Run) async throws {
         let jobsPerCase = run.models.count * run.repeat
@@ -64,7 +79,7 @@ struct RunLauncher: Sendable {
                     for index in 0..<run.repeat {
                         let job = ExecuteTestCaseJob(runID: run.id, cardID: run.cardID, testCaseID: testCaseID,
                                                      model: model, repeatIndex: index)
-                        jobs.append(try job.envelope(traceparent: traceparent))
+                        jobs.append(try job.envelope(owner: run.ownerID, concurrency: run.concurrency, traceparent: traceparent))
                     }
                 }
             }

@@ -14,14 +14,14 @@ import Storage
 /// port with health and metrics. The executable and tests both call this.
 public func buildQueueWorker(config: QueueWorkerConfig, logger: Logger) async throws -> some ApplicationProtocol {
     let postgres = PostgresClient(configuration: config.database, backgroundLogger: logger)
-    // Each consumer may hold one connection in a blocking XREADGROUP and need a second for
-    // its heartbeat, while the maintenance loop and the relay need their own: a smaller pool
-    // would let blocked reads starve the heartbeats, and jobs would look dead.
+    // Each consumer may hold one connection in a blocking wait for work and need a second
+    // for its heartbeat, while the maintenance loop and the relay need their own: a smaller
+    // pool would let blocked waits starve the heartbeats, and jobs would look dead.
     var redisConfiguration = config.redis
     redisConfiguration.poolSize = max(redisConfiguration.poolSize, 2 * config.concurrency + 4)
     let redis = RedisClient(configuration: redisConfiguration)
     let keys = RedisKeys(prefix: config.redisKeyPrefix)
-    let queue = JobQueue(redis: redis, keys: keys)
+    let queue = JobQueue(redis: redis, keys: keys, retention: config.jobRetention)
     let relay = OutboxRelay(store: OutboxStore(client: postgres, logger: logger), bus: EventBus(redis: redis, keys: keys),
                             logger: logger)
     let runs = RunStore(client: postgres, logger: logger, callTimeout: config.databaseTimeout,

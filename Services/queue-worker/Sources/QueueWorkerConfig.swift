@@ -13,10 +13,12 @@ public struct QueueWorkerConfig: Sendable {
     public var llmProxyURL: String
     /// Jobs this process works on at once.
     public var concurrency: Int
-    /// This worker's name in the consumer group; unique per process.
+    /// This worker's name on the jobs it holds (part of each lease token); unique per process.
     public var consumerName: String
     /// A claimed job not heartbeated for this long is presumed orphaned and reclaimed.
     public var stallTimeout: Duration
+    /// How long a finished job's state and result are kept (and its id deduplicates).
+    public var jobRetention: Duration
     public var llmTimeout: Duration
     /// One Postgres call of a job; past it the job fails rather than hangs.
     public var databaseTimeout: Duration
@@ -36,6 +38,7 @@ public struct QueueWorkerConfig: Sendable {
         concurrency = try env.int("WORKER_CONCURRENCY", default: 4, range: 1...256)
         consumerName = env.string("CONSUMER_NAME", default: "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)")
         stallTimeout = .seconds(try env.int("STALL_TIMEOUT_SECONDS", default: 60, range: 5...3600))
+        jobRetention = .seconds(try env.int("JOB_RETENTION_SECONDS", default: 86_400, range: 60...(90 * 86_400)))
         llmTimeout = .seconds(try env.int("LLM_TIMEOUT_SECONDS", default: 120, range: 1...3600))
         databaseTimeout = .seconds(try env.int("DATABASE_TIMEOUT_SECONDS", default: 30, range: 1...3600))
         maxTokens = try env.int("LLM_MAX_TOKENS", default: 256, range: 1...32_768)

@@ -136,6 +136,7 @@ struct RunsController: Sendable {
         if updated.status != .cancelled {
             throw APIError.conflict("The run has already finished with status \(updated.status.rawValue)")
         }
+        await launcher.withdrawJobs(of: updated, logger: context.logger)
         return updated
     }
 

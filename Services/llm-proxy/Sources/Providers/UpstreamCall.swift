@@ -16,10 +16,10 @@ enum UpstreamCall {
         do {
             do {
                 return try await ServiceHTTPClient.shared.execute(request, timeout: timeout.timeAmount)
-            } catch ChannelError.ioOnClosedChannel {
-                // A pooled keep-alive connection the upstream had just closed (llama.cpp's
-                // server drops idle ones after 5 s): the request was never written, so sending
-                // it once more, on a fresh connection, cannot run it twice.
+            } catch where Self.isStaleConnection(error) {
+                // A pooled keep-alive connection the upstream closed just as it was reused
+                // (llama.cpp's server drops idle ones after 5 s): the upstream closed it without
+                // answering, so it did not run the request; send it once more, on a fresh one.
                 return try await ServiceHTTPClient.shared.execute(request, timeout: timeout.timeAmount)
             }
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
@@ -27,6 +27,13 @@ enum UpstreamCall {
         } catch {
             throw APIError.badGateway("The model backend is unreachable: \(error)")
         }
+    }
+
+    /// The failures of a reused connection that the upstream had closed before answering.
+    static func isStaleConnection(_ error: any Error) -> Bool {
+        if let error = error as? ChannelError, error == .ioOnClosedChannel { return true }
+        if let error = error as? HTTPClientError, error == .remoteConnectionClosed { return true }
+        return false
     }
 
     static func collect(_ response: HTTPClientResponse, limit: Int = 16 << 20) async throws -> ByteBuffer {

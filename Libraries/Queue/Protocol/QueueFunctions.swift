@@ -1,0 +1,477 @@
+import Foundation
+
+/// The queue's state machine, as one Redis function library (Redis ≥ 7): every transition of
+/// a job is one atomic call, so a worker killed at any point leaves each job in exactly one
+/// state, and a producer in any language uses the queue with plain `FCALL`s (docs/QUEUE.md
+/// lists every key and argument). Workers load it at start (`FUNCTION LOAD REPLACE`); Redis
+/// keeps it in its AOF/RDB, so it survives a restart.
+///
+/// Every function takes one key, the queue's base (`<prefix>:queue:<name>`), and derives the
+/// others from it. Times are Unix milliseconds passed in by the caller, so a script never
+/// reads a clock and replicas replay it identically.
+enum QueueFunctions {
+    /// Bumped whenever a function's arguments or a key's layout change.
+    static let version = 1
+
+    static let library = #"""
+    #!lua name=pcs_queue
+
+    local LANES = {'high', 'normal', 'low'}
+    local EVENTS_KEPT = 10000
+    local DEAD_KEPT = 10000
+    local RESULT_IN_EVENT = 65536
+
+    local function event(base, name, id, ...)
+      return redis.call('XADD', base .. ':events', 'MAXLEN', '~', EVENTS_KEPT, '*', 'event', name, 'job_id', id, ...)
+    end
+
+    local function wake(base)
+      local marker = base .. ':marker'
+      if redis.call('LLEN', marker) < 64 then redis.call('LPUSH', marker, '1') end
+    end
+
+    local function laneOf(priority)
+      if priority == nil or priority == '' or priority == 'normal' then return 'normal' end
+      if priority == 'high' or priority == 'low' then return priority end
+      local n = tonumber(priority)
+      if n == nil then return nil end
+      if n > 0 then return 'high' elseif n < 0 then return 'low' end
+      return 'normal'
+    end
+
+    -- The lowest virtual time in a rotation: a newcomer starts there, level with the least
+    -- served, instead of at 0 with a backlog of credit.
+    local function floorOf(rotation)
+      local top = redis.call('ZRANGE', rotation, 0, 0, 'WITHSCORES')
+      if top[2] then return tonumber(top[2]) end
+      return 0
+    end
+
+    local function activate(base, lane, owner, group)
+      local groups = base .. ':groups:' .. lane .. ':' .. owner
+      if not redis.call('ZSCORE', groups, group) then
+        redis.call('ZADD', groups, floorOf(groups), group)
+      end
+      local owners = base .. ':owners:' .. lane
+      if not redis.call('ZSCORE', owners, owner) then
+        redis.call('ZADD', owners, floorOf(owners), owner)
+      end
+    end
+
+    local function saturated(base, group)
+      local g = redis.call('HMGET', base .. ':group:' .. group, 'active', 'limit')
+      local limit = tonumber(g[2]) or 0
+      return limit > 0 and (tonumber(g[1]) or 0) >= limit
+    end
+
+    -- Puts a job in its group's wait list of its lane (at the front for a job that was
+    -- already running, so it does not queue again behind its whole run) and makes the group
+    -- eligible, unless the group is at its concurrency limit: then it is parked until a job
+    -- of it ends.
+    local function ready(base, id, front)
+      local f = redis.call('HMGET', base .. ':job:' .. id, 'lane', 'owner', 'group')
+      local lane, owner, group = f[1], f[2], f[3]
+      redis.call('HSET', base .. ':job:' .. id, 'state', 'waiting')
+      local list = base .. ':wait:' .. lane .. ':' .. group
+      if front then redis.call('LPUSH', list, id) else redis.call('RPUSH', list, id) end
+      redis.call('HINCRBY', base .. ':waiting', lane, 1)
+      if saturated(base, group) then
+        redis.call('SADD', base .. ':parked:' .. group, lane)
+      else
+        activate(base, lane, owner, group)
+      end
+      wake(base)
+    end
+
+    local function forget(base, id, group, retention)
+      redis.call('EXPIRE', base .. ':job:' .. id, retention)
+      local members = base .. ':group:' .. group .. ':jobs'
+      redis.call('SREM', members, id)
+      if redis.call('SCARD', members) == 0 then
+        redis.call('DEL', base .. ':group:' .. group, base .. ':parked:' .. group)
+      end
+    end
+
+    -- A job of the group stopped running: one slot of its concurrency is free again.
+    local function release(base, group)
+      local key = base .. ':group:' .. group
+      local active = redis.call('HINCRBY', key, 'active', -1)
+      if active < 0 then redis.call('HSET', key, 'active', 0) end
+      if saturated(base, group) then return end
+      local parked = base .. ':parked:' .. group
+      local lanes = redis.call('SMEMBERS', parked)
+      if #lanes == 0 then return end
+      local owner = redis.call('HGET', key, 'owner')
+      for _, lane in ipairs(lanes) do
+        if redis.call('LLEN', base .. ':wait:' .. lane .. ':' .. group) > 0 then activate(base, lane, owner, group) end
+      end
+      redis.call('DEL', parked)
+      wake(base)
+    end
+
+    local function park(base, group, owner)
+      for _, lane in ipairs(LANES) do
+        local groups = base .. ':groups:' .. lane .. ':' .. owner
+        if redis.call('ZREM', groups, group) == 1 then
+          redis.call('SADD', base .. ':parked:' .. group, lane)
+          if redis.call('ZCARD', groups) == 0 then redis.call('ZREM', base .. ':owners:' .. lane, owner) end
+        end
+      end
+    end
+
+    local function appendError(base, id, attempt, message, now)
+      local key = base .. ':job:' .. id
+      local history = cjson.decode(redis.call('HGET', key, 'errors') or '[]')
+      table.insert(history, {attempt = tonumber(attempt) or 0, error = message, at = tonumber(now)})
+      while #history > 20 do table.remove(history, 1) end
+      redis.call('HSET', key, 'errors', cjson.encode(history), 'error', message)
+    end
+
+    local function finish(base, id, state, now, retention)
+      local key = base .. ':job:' .. id
+      redis.call('HSET', key, 'state', state, 'finished_at', now)
+      redis.call('HDEL', key, 'token', 'worker')
+      redis.call('HINCRBY', base .. ':stats', state, 1)
+      forget(base, id, redis.call('HGET', key, 'group'), retention)
+    end
+
+    local function bury(base, id, reason, now, retention)
+      local key = base .. ':job:' .. id
+      local j = redis.call('HMGET', key, 'type', 'payload', 'owner', 'group', 'attempt', 'errors', 'traceparent')
+      redis.call('HSET', key, 'error', reason)
+      local fields = {'id', id, 'type', j[1] or '', 'payload', j[2] or '', 'owner', j[3] or '', 'group', j[4] or '',
+                      'attempt', j[5] or '1', 'error', reason, 'errors', j[6] or '[]', 'failed_at', now}
+      if j[7] then table.insert(fields, 'traceparent'); table.insert(fields, j[7]) end
+      redis.call('XADD', base .. ':dead', 'MAXLEN', '~', DEAD_KEPT, '*', unpack(fields))
+      finish(base, id, 'dead', now, retention)
+      event(base, 'dead', id, 'error', reason)
+    end
+
+    local function cancelled(base, id, now, retention, reason)
+      finish(base, id, 'cancelled', now, retention)
+      event(base, 'cancelled', id, 'reason', reason)
+    end
+
+    local function config(base, name, fallback)
+      return tonumber(redis.call('HGET', base .. ':config', name)) or fallback
+    end
+
+    -- Validates and stores one job. `fields` is a flat field/value list. Returns the outcome
+    -- ('added', 'delayed', 'duplicate') or raises the reason a job is refused.
+    local function add(base, now, fields)
+      local job = {}
+      for i = 1, #fields, 2 do job[fields[i]] = fields[i + 1] end
+      if not job.type or job.type == '' then return nil, 'missing field "type"' end
+      if not job.payload then return nil, 'missing field "payload"' end
+      local limit = config(base, 'max_payload_bytes', 1048576)
+      if #job.payload > limit then
+        return nil, 'payload of ' .. #job.payload .. ' bytes is over the limit of ' .. limit .. ' bytes (max_payload_bytes)'
+      end
+      local lane = laneOf(job.priority)
+      if not lane then return nil, 'field "priority" must be high, normal, low or an integer' end
+      local id = job.id
+      local key = base .. ':job:' .. id
+      if redis.call('EXISTS', key) == 1 then return 'duplicate', redis.call('HGET', key, 'state') end
+      local owner = job.owner or ''
+      if owner == '' then owner = '-' end
+      local group = job.group or ''
+      if group == '' then group = 'owner:' .. owner end
+      local attempts = tonumber(job.max_attempts or job.attempts or '3') or 3
+      if attempts < 1 then attempts = 1 end
+      local due = tonumber(job.not_before or '0') or 0
+      local delay = tonumber(job.delay or '0') or 0
+      if delay > 0 then due = math.max(due, tonumber(now) + delay) end
+      redis.call('HSET', key, 'id', id, 'type', job.type, 'payload', job.payload, 'owner', owner, 'group', group,
+                 'lane', lane, 'attempt', tonumber(job.attempt or '1') or 1, 'max_attempts', attempts, 'stalls', 0,
+                 'backoff', job.backoff or 'exponential', 'backoff_delay', tonumber(job.backoff_delay or '1000') or 1000,
+                 'backoff_jitter', tonumber(job.backoff_jitter or '0.5') or 0.5,
+                 'enqueued_at', tonumber(job.enqueued_at or now) or now)
+      if job.traceparent then redis.call('HSET', key, 'traceparent', job.traceparent) end
+      local groupKey = base .. ':group:' .. group
+      redis.call('HSET', groupKey, 'owner', owner)
+      local concurrency = tonumber(job.group_concurrency or '')
+      if concurrency then redis.call('HSET', groupKey, 'limit', concurrency) end
+      redis.call('SADD', groupKey .. ':jobs', id)
+      if due > tonumber(now) then
+        redis.call('HSET', key, 'state', 'delayed', 'not_before', due)
+        redis.call('ZADD', base .. ':delayed', due, id)
+        return 'delayed', event(base, 'added', id, 'state', 'delayed')
+      end
+      ready(base, id, false)
+      return 'added', event(base, 'added', id, 'state', 'waiting')
+    end
+
+    -- Entries XADDed by hand to the intake stream join the queue here; one that is not a
+    -- job is dead-lettered with the reason, never dropped silently.
+    local function drainIntake(base, now, retention)
+      local intake = base .. ':intake'
+      local entries = redis.call('XRANGE', intake, '-', '+', 'COUNT', 200)
+      for _, entry in ipairs(entries) do
+        local fields = entry[2]
+        local id
+        for i = 1, #fields, 2 do if fields[i] == 'id' then id = fields[i + 1] end end
+        if not id or id == '' then
+          id = entry[1]
+          table.insert(fields, 'id'); table.insert(fields, id)
+        end
+        local outcome, reason = add(base, now, fields)
+        if not outcome then
+          local fallback = {}
+          for i = 1, #fields, 2 do
+            local value = fields[i + 1]
+            if #value > 4096 then value = string.sub(value, 1, 4096) end
+            table.insert(fallback, fields[i]); table.insert(fallback, value)
+          end
+          table.insert(fallback, 'error'); table.insert(fallback, 'refused at intake: ' .. reason)
+          table.insert(fallback, 'failed_at'); table.insert(fallback, now)
+          redis.call('XADD', base .. ':dead', 'MAXLEN', '~', DEAD_KEPT, '*', unpack(fallback))
+          redis.call('HINCRBY', base .. ':stats', 'dead', 1)
+          event(base, 'dead', id, 'error', 'refused at intake: ' .. reason)
+        end
+        redis.call('XDEL', intake, entry[1])
+      end
+    end
+
+    local function promoteDue(base, now)
+      local due = redis.call('ZRANGEBYSCORE', base .. ':delayed', '-inf', now, 'LIMIT', 0, 200)
+      for _, id in ipairs(due) do
+        redis.call('ZREM', base .. ':delayed', id)
+        local key = base .. ':job:' .. id
+        if redis.call('HGET', key, 'state') == 'failed' then
+          event(base, 'retrying', id, 'attempt', redis.call('HGET', key, 'attempt'))
+        end
+        redis.call('HDEL', key, 'not_before')
+        ready(base, id, false)
+      end
+    end
+
+    -- Jobs whose lease ran out: their worker died or lost Redis. Each goes back to the front
+    -- of its group, or to the dead letters once it has stalled more than `max_stalls` times.
+    local function reclaimExpired(base, now, maxStalls, retention)
+      local expired = redis.call('ZRANGEBYSCORE', base .. ':active', '-inf', now, 'LIMIT', 0, 50)
+      for _, id in ipairs(expired) do
+        redis.call('ZREM', base .. ':active', id)
+        local key = base .. ':job:' .. id
+        local stalls = redis.call('HINCRBY', key, 'stalls', 1)
+        redis.call('HDEL', key, 'token', 'worker')
+        release(base, redis.call('HGET', key, 'group'))
+        event(base, 'stalled', id, 'stalls', stalls)
+        if redis.call('HGET', key, 'cancel') then
+          cancelled(base, id, now, retention, 'cancelled while its worker was gone')
+        elseif stalls > maxStalls then
+          bury(base, id, 'stalled: its worker stopped answering ' .. stalls .. ' times (MAX_STALLS ' .. maxStalls .. ')',
+               now, retention)
+        else
+          ready(base, id, true)
+        end
+      end
+    end
+
+    -- The next job by strict lane priority, then fairly: the owner served least so far in the
+    -- lane, then that owner's group served least.
+    local function nextJob(base)
+      for _, lane in ipairs(LANES) do
+        local owners = base .. ':owners:' .. lane
+        for _ = 1, 64 do
+          local owner = redis.call('ZRANGE', owners, 0, 0)[1]
+          if not owner then break end
+          local groups = base .. ':groups:' .. lane .. ':' .. owner
+          local group = redis.call('ZRANGE', groups, 0, 0)[1]
+          if not group then
+            redis.call('ZREM', owners, owner)
+          else
+            local list = base .. ':wait:' .. lane .. ':' .. group
+            local id = redis.call('LPOP', list)
+            if id then
+              redis.call('HINCRBY', base .. ':waiting', lane, -1)
+              redis.call('ZINCRBY', owners, 1, owner)
+              redis.call('ZINCRBY', groups, 1, group)
+            end
+            if redis.call('LLEN', list) == 0 then
+              redis.call('ZREM', groups, group)
+              if redis.call('ZCARD', groups) == 0 then redis.call('ZREM', owners, owner) end
+            end
+            if id then return id, owner, group end
+          end
+        end
+      end
+      return nil
+    end
+
+    -- KEYS: base. ARGV: now, worker, count, lease ms, max stalls, retention s.
+    -- Returns, per job: its token, then its fields as HGETALL gives them.
+    redis.register_function('pcsq_claim', function(keys, args)
+      local base, now, worker = keys[1], args[1], args[2]
+      local count, lease, maxStalls, retention = tonumber(args[3]), tonumber(args[4]), tonumber(args[5]), tonumber(args[6])
+      drainIntake(base, now, retention)
+      promoteDue(base, now)
+      reclaimExpired(base, now, maxStalls, retention)
+      local claimed = {}
+      for _ = 1, count do
+        local id, owner, group = nextJob(base)
+        if not id then break end
+        local key = base .. ':job:' .. id
+        local attempt = redis.call('HGET', key, 'attempt') or '1'
+        local token = worker .. '/' .. redis.call('INCR', base .. ':tokens')
+        redis.call('HSET', key, 'state', 'active', 'token', token, 'worker', worker, 'started_at', now)
+        redis.call('ZADD', base .. ':active', tonumber(now) + lease, id)
+        redis.call('HINCRBY', base .. ':group:' .. group, 'active', 1)
+        if saturated(base, group) then park(base, group, owner) end
+        event(base, 'active', id, 'attempt', attempt, 'worker', worker)
+        table.insert(claimed, token)
+        table.insert(claimed, redis.call('HGETALL', key))
+      end
+      return claimed
+    end)
+
+    -- KEYS: base. ARGV: now, then field/value pairs of the job (docs/QUEUE.md).
+    -- Returns {outcome, event id or state}: 'added'/'delayed' and the `added` event's id (read
+    -- the events stream after it to await the job), or 'duplicate' and the job's state.
+    redis.register_function('pcsq_enqueue', function(keys, args)
+      local fields = {}
+      for i = 2, #args do fields[i - 1] = args[i] end
+      local job = {}
+      for i = 1, #fields, 2 do job[fields[i]] = fields[i + 1] end
+      if not job.id or job.id == '' then return redis.error_reply('pcsq: missing field "id"') end
+      local outcome, detail = add(keys[1], args[1], fields)
+      if not outcome then return redis.error_reply('pcsq: ' .. detail) end
+      return {outcome, detail or ''}
+    end)
+
+    -- KEYS: base. ARGV: now, lease ms, then id/token pairs. Extends the leases of jobs still
+    -- held; returns the ids whose lease was lost (reclaimed: stop working on them).
+    redis.register_function('pcsq_extend', function(keys, args)
+      local base, due = keys[1], tonumber(args[1]) + tonumber(args[2])
+      local lost = {}
+      for i = 3, #args, 2 do
+        local id, token = args[i], args[i + 1]
+        if redis.call('HGET', base .. ':job:' .. id, 'token') == token then
+          redis.call('ZADD', base .. ':active', 'XX', due, id)
+        else
+          table.insert(lost, id)
+        end
+      end
+      return lost
+    end)
+
+    -- KEYS: base. ARGV: now, id, token, result, retention s. 'ok', or 'lost' when the job was
+    -- reclaimed from this worker meanwhile (its new holder decides its fate).
+    redis.register_function('pcsq_complete', function(keys, args)
+      local base, now, id, token, result, retention = keys[1], args[1], args[2], args[3], args[4], tonumber(args[5])
+      local key = base .. ':job:' .. id
+      if redis.call('HGET', key, 'token') ~= token then return 'lost' end
+      redis.call('ZREM', base .. ':active', id)
+      release(base, redis.call('HGET', key, 'group'))
+      redis.call('HSET', key, 'result', result)
+      finish(base, id, 'completed', now, retention)
+      if #result <= RESULT_IN_EVENT then event(base, 'completed', id, 'result', result) else event(base, 'completed', id) end
+      return 'ok'
+    end)
+
+    -- KEYS: base. ARGV: now, id, token, error, disposition ('retry' | 'dead' | 'cancelled'),
+    -- retry delay ms, retention s. Returns the job's new state, or 'lost'.
+    redis.register_function('pcsq_fail', function(keys, args)
+      local base, now, id, token, message, disposition = keys[1], args[1], args[2], args[3], args[4], args[5]
+      local delay, retention = tonumber(args[6]), tonumber(args[7])
+      local key = base .. ':job:' .. id
+      if redis.call('HGET', key, 'token') ~= token then return 'lost' end
+      redis.call('ZREM', base .. ':active', id)
+      release(base, redis.call('HGET', key, 'group'))
+      redis.call('HDEL', key, 'token', 'worker')
+      local j = redis.call('HMGET', key, 'attempt', 'max_attempts', 'cancel')
+      local attempt, maxAttempts = tonumber(j[1]) or 1, tonumber(j[2]) or 1
+      appendError(base, id, attempt, message, now)
+      if disposition == 'cancelled' or j[3] then
+        cancelled(base, id, now, retention, message)
+        return 'cancelled'
+      end
+      if disposition == 'retry' and attempt < maxAttempts then
+        local due = tonumber(now) + delay
+        redis.call('HSET', key, 'state', 'failed', 'attempt', attempt + 1, 'not_before', due)
+        redis.call('ZADD', base .. ':delayed', due, id)
+        event(base, 'failed', id, 'attempt', attempt, 'error', message, 'retry_at', due)
+        return 'failed'
+      end
+      event(base, 'failed', id, 'attempt', attempt, 'error', message)
+      bury(base, id, message, now, retention)
+      return 'dead'
+    end)
+
+    local function cancelOne(base, id, now, retention, reason)
+      local key = base .. ':job:' .. id
+      local state = redis.call('HGET', key, 'state')
+      if state == 'waiting' then
+        local f = redis.call('HMGET', key, 'lane', 'group')
+        if redis.call('LREM', base .. ':wait:' .. f[1] .. ':' .. f[2], 1, id) > 0 then
+          redis.call('HINCRBY', base .. ':waiting', f[1], -1)
+        end
+        cancelled(base, id, now, retention, reason)
+        return 'cancelled'
+      elseif state == 'delayed' or state == 'failed' then
+        redis.call('ZREM', base .. ':delayed', id)
+        cancelled(base, id, now, retention, reason)
+        return 'cancelled'
+      elseif state == 'active' then
+        redis.call('HSET', key, 'cancel', reason)
+        redis.call('PUBLISH', base .. ':cancel', id)
+        return 'cancelling'
+      end
+      return state or 'unknown'
+    end
+
+    -- KEYS: base. ARGV: now, id, reason, retention s. 'cancelled' (it was waiting or
+    -- delayed), 'cancelling' (it is running: its worker is told on `<base>:cancel` and aborts
+    -- it), its final state when it had already ended, or 'unknown'.
+    redis.register_function('pcsq_cancel', function(keys, args)
+      return cancelOne(keys[1], args[2], args[1], tonumber(args[4]), args[3])
+    end)
+
+    -- KEYS: base. ARGV: now, group, reason, retention s. Cancels every unfinished job of a
+    -- group (a run). Returns {cancelled, cancelling}.
+    redis.register_function('pcsq_cancel_group', function(keys, args)
+      local base, now, group, reason, retention = keys[1], args[1], args[2], args[3], tonumber(args[4])
+      local owner = redis.call('HGET', base .. ':group:' .. group, 'owner')
+      local done, running = 0, 0
+      for _, lane in ipairs(LANES) do
+        local list = base .. ':wait:' .. lane .. ':' .. group
+        local ids = redis.call('LRANGE', list, 0, -1)
+        for _, id in ipairs(ids) do
+          cancelled(base, id, now, retention, reason)
+          done = done + 1
+        end
+        if #ids > 0 then redis.call('HINCRBY', base .. ':waiting', lane, 0 - #ids) end
+        redis.call('DEL', list)
+        if owner then
+          local groups = base .. ':groups:' .. lane .. ':' .. owner
+          redis.call('ZREM', groups, group)
+          if redis.call('ZCARD', groups) == 0 then redis.call('ZREM', base .. ':owners:' .. lane, owner) end
+        end
+      end
+      for _, id in ipairs(redis.call('SMEMBERS', base .. ':group:' .. group .. ':jobs')) do
+        local outcome = cancelOne(base, id, now, retention, reason)
+        if outcome == 'cancelled' then done = done + 1 elseif outcome == 'cancelling' then running = running + 1 end
+      end
+      return {done, running}
+    end)
+
+    -- KEYS: base. ARGV: now, id. Re-queues a dead (or cancelled) job from its first attempt.
+    -- Returns 'waiting', or the state that cannot be retried.
+    redis.register_function('pcsq_retry', function(keys, args)
+      local base, id = keys[1], args[2]
+      local key = base .. ':job:' .. id
+      local state = redis.call('HGET', key, 'state')
+      if state ~= 'dead' and state ~= 'cancelled' then return state or 'unknown' end
+      redis.call('PERSIST', key)
+      redis.call('HSET', key, 'attempt', 1, 'stalls', 0)
+      redis.call('HDEL', key, 'finished_at', 'cancel', 'error')
+      local group = redis.call('HGET', key, 'group')
+      redis.call('SADD', base .. ':group:' .. group .. ':jobs', id)
+      redis.call('HSETNX', base .. ':group:' .. group, 'owner', redis.call('HGET', key, 'owner'))
+      ready(base, id, false)
+      event(base, 'added', id, 'state', 'waiting', 'retry', '1')
+      return 'waiting'
+    end)
+
+    redis.register_function('pcsq_version', function() return @VERSION@ end)
+    """#.replacingOccurrences(of: "@VERSION@", with: String(version))
+}
