@@ -150,7 +150,7 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "QueueWorkerTests", dependencies: [
             "QueueWorkerService", "Queue", "Events", "Storage", "PromptCards", "RunTestSupport", "Budgets", "RedisClient", "ServiceKit", "TestSupport",
-            hummingbird, logging, postgres,
+            hummingbird, logging, postgres, lifecycle,
         ], swiftSettings: strict),
         .testTarget(name: "HealthTests", dependencies: [
             "HealthService", "ServiceKit", "Storage", "TestSupport", logging, postgres,

@@ -138,6 +138,28 @@ public struct JobQueue: Sendable {
         return reply.string.flatMap(JobState.init(rawValue:))
     }
 
+    /// Hands a running job back unfinished, for another worker to run now (this one is
+    /// shutting down): no attempt or stall is counted. Returns its state after (`waiting`, or
+    /// `cancelled` if it was being cancelled), nil when this worker no longer held it.
+    @discardableResult
+    public func release(_ job: ClaimedJob) async throws -> JobState? {
+        let reply = try await call([["pcsq_release", "1", base, String(JobEnvelope.nowMillis()), job.id, job.token,
+                                     retentionSeconds]])[0]
+        if let message = reply.errorMessage { throw RedisError.server(message) }
+        return reply.string.flatMap(JobState.init(rawValue:))
+    }
+
+    /// The pub/sub channel that names running jobs to abort (`pcsq_cancel` publishes there).
+    public var cancelChannel: String { base + ":cancel" }
+
+    /// Which of these jobs are asked to stop: for a worker that may have missed a message
+    /// on `cancelChannel` (its subscriber reconnected).
+    public func cancelRequested(_ ids: [String]) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        let replies = try await redis.pipeline(ids.map { ["HEXISTS", base + ":job:" + $0, "cancel"] })
+        return Set(zip(ids, replies).compactMap { $1.int == 1 ? $0 : nil })
+    }
+
     /// What cancelling a job did.
     public enum CancelOutcome: Sendable, Equatable {
         /// It was waiting or delayed and is now cancelled.

@@ -11,6 +11,10 @@ import Synchronization
 final class ScriptedLLMProxy: Sendable {
     let answered: Int
     private let calls = Mutex(0)
+    /// Calls being answered now, and the most there ever were at once.
+    private let concurrency = Mutex((now: 0, most: 0))
+    /// How long each answer takes (so that calls overlap when nothing stops them).
+    let answerDelay: Duration
     private let holding = Atomic(false)
     /// Set when `serve` ends: hung calls then return, so the server's shutdown never waits on them.
     private let stopping = Atomic(false)
@@ -18,12 +22,15 @@ final class ScriptedLLMProxy: Sendable {
     /// What llm-proxy would report each answer cost (`X-Response-Cost`), if anything.
     let cost: String?
 
-    init(answered: Int, cost: String? = nil) {
+    init(answered: Int, cost: String? = nil, answerDelay: Duration = .zero) {
         self.answered = answered
         self.cost = cost
+        self.answerDelay = answerDelay
     }
 
     var callCount: Int { calls.withLock { $0 } }
+    /// The most calls that were being answered at once.
+    var mostConcurrentCalls: Int { concurrency.withLock { $0.most } }
 
     /// Answers wait until `release()`.
     func hold() { holding.store(true, ordering: .sequentiallyConsistent) }
@@ -37,6 +44,9 @@ final class ScriptedLLMProxy: Sendable {
                 count += 1
                 return count
             }
+            self.concurrency.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+            defer { self.concurrency.withLock { $0.now -= 1 } }
+            if self.answerDelay > .zero { try await Task.sleep(for: self.answerDelay) }
             while (call > self.answered || self.holding.load(ordering: .sequentiallyConsistent))
                 && !self.stopping.load(ordering: .sequentiallyConsistent) {
                 try await Task.sleep(for: .milliseconds(50))

@@ -9,6 +9,7 @@ import RunTestSupport
 import QueueWorkerService
 import RedisClient
 import ServiceKit
+import ServiceLifecycle
 import Storage
 import TestSupport
 
@@ -48,9 +49,9 @@ struct WorkerHarness: Sendable {
     /// A stored run of one test case per word with `assert` against `model`, as cards-api creates it.
     func storedRun(assert: [Assertion] = [Assertion(type: "contains", value: .string("hello"))],
                    model: String = "smollm2", template: String = "Say {{word}}",
-                   words: [String] = ["hello"]) async throws -> Run {
+                   words: [String] = ["hello"], concurrency: Int = 1) async throws -> Run {
         try await RunFixture(database: database, logger: Self.logger)
-            .storedRun(assert: assert, model: model, template: template, words: words)
+            .storedRun(assert: assert, model: model, template: template, words: words, concurrency: concurrency)
     }
 
     /// The job of the run's first test case, as cards-api enqueues it.
@@ -78,6 +79,32 @@ struct WorkerHarness: Sendable {
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
             defer { group.cancelAll() }
             try await body()
+        }
+    }
+
+    /// Runs the worker while `body` runs, then stops it as SIGTERM does (graceful shutdown)
+    /// and waits until it has exited; returns how long the stop took.
+    @discardableResult
+    func runningWorkerStoppedGracefully(_ environment: [String: String], _ body: @Sendable () async throws -> Void)
+        async throws -> Duration {
+        let env = EnvironmentReader([
+            "DATABASE_URL": databaseURL, "REDIS_URL": try TestEnvironment.redisURL(), "REDIS_KEY_PREFIX": keys.prefix,
+            "PORT": "0", "HOST": "127.0.0.1", "WORKER_CONCURRENCY": "2",
+        ].merging(environment) { _, new in new })
+        let app = try await buildQueueWorker(config: QueueWorkerConfig(env), logger: Self.logger)
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Self.logger))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await services.run() }
+            do {
+                try await body()
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            let stopping = ContinuousClock.now
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return ContinuousClock.now - stopping
         }
     }
 

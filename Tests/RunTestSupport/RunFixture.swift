@@ -20,7 +20,7 @@ public struct RunFixture: Sendable {
     /// A stored run of one test case per word in `words`, each with `assert`, against `model`.
     public func storedRun(assert: [Assertion] = [Assertion(type: "contains", value: .string("hello"))],
                           model: String = "smollm2", template: String = "Say {{word}}",
-                          words: [String] = ["hello"]) async throws -> Run {
+                          words: [String] = ["hello"], concurrency: Int = 1) async throws -> Run {
         let user = try await PostgresUserRepository(client: database, logger: logger)
             .create(email: "w\(UUID().uuidString.prefix(8))@example.com", passwordHash: "x")
         let card = try await PostgresCardRepository(client: database, logger: logger)
@@ -33,7 +33,7 @@ public struct RunFixture: Sendable {
                                      activeRunsPerUser: BudgetCatalog.activeRunsPerUser.standard,
                                      queuedJobsPerUser: BudgetCatalog.queuedJobsPerUser.standard)
         let candidate = Run.queued(cardID: card.id, ownerID: user.id, cardVersion: card.version, models: [model],
-                                   repeat: 1, concurrency: 1, total: 0)
+                                   repeat: 1, concurrency: concurrency, total: 0)
         guard case .created(let run) = try await RunStore(client: database, logger: logger)
             .create(candidate, template: card.template, idempotencyKey: nil, admission: admission)
         else { throw FixtureError("the run was not created") }

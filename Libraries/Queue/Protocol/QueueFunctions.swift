@@ -397,6 +397,25 @@ enum QueueFunctions {
       return 'dead'
     end)
 
+    -- KEYS: base. ARGV: now, id, token, retention s. Hands a running job back unfinished (its
+    -- worker is shutting down): it goes to the front of its group at once, with no attempt
+    -- or stall counted. Returns 'waiting' (or 'cancelled', if it was being cancelled), or 'lost'.
+    redis.register_function('pcsq_release', function(keys, args)
+      local base, now, id, token, retention = keys[1], args[1], args[2], args[3], tonumber(args[4])
+      local key = base .. ':job:' .. id
+      if redis.call('HGET', key, 'token') ~= token then return 'lost' end
+      redis.call('ZREM', base .. ':active', id)
+      release(base, redis.call('HGET', key, 'group'))
+      redis.call('HDEL', key, 'token', 'worker')
+      if redis.call('HGET', key, 'cancel') then
+        cancelled(base, id, now, retention, redis.call('HGET', key, 'cancel'))
+        return 'cancelled'
+      end
+      ready(base, id, true)
+      event(base, 'released', id)
+      return 'waiting'
+    end)
+
     local function cancelOne(base, id, now, retention, reason)
       local key = base .. ':job:' .. id
       local state = redis.call('HGET', key, 'state')

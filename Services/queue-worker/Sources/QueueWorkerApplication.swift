@@ -35,7 +35,9 @@ public func buildQueueWorker(config: QueueWorkerConfig, logger: Logger) async th
     let worker = WorkerService(queue: queue, executor: executor,
                                settler: DeadLetterSettler(queue: queue, executor: executor, runs: runs, logger: logger),
                                consumer: config.consumerName, concurrency: config.concurrency,
-                               stallTimeout: config.stallTimeout, limits: config.limits, logger: logger)
+                               stallTimeout: config.stallTimeout, shutdownGrace: config.shutdownGrace,
+                               limits: config.limits, inFlight: InFlightJobs(),
+                               cancelListenerRedis: redis, logger: logger)
     let checks = [
         ReadinessCheck(name: "postgres", componentType: "datastore") { try await postgres.query("SELECT 1") },
         ReadinessCheck(name: "redis", componentType: "datastore") { _ = try await redis.send(["PING"]) },

@@ -19,6 +19,9 @@ public struct QueueWorkerConfig: Sendable {
     public var stallTimeout: Duration
     /// How long a finished job's state and result are kept (and its id deduplicates).
     public var jobRetention: Duration
+    /// On SIGTERM, how long running jobs may take to finish before they are handed back to
+    /// the queue (for another worker to run at once). Below the pod's termination grace.
+    public var shutdownGrace: Duration
     public var llmTimeout: Duration
     /// One Postgres call of a job; past it the job fails rather than hangs.
     public var databaseTimeout: Duration
@@ -39,6 +42,7 @@ public struct QueueWorkerConfig: Sendable {
         consumerName = env.string("CONSUMER_NAME", default: "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)")
         stallTimeout = .seconds(try env.int("STALL_TIMEOUT_SECONDS", default: 60, range: 5...3600))
         jobRetention = .seconds(try env.int("JOB_RETENTION_SECONDS", default: 86_400, range: 60...(90 * 86_400)))
+        shutdownGrace = .seconds(try env.int("SHUTDOWN_GRACE_SECONDS", default: 90, range: 0...3600))
         llmTimeout = .seconds(try env.int("LLM_TIMEOUT_SECONDS", default: 120, range: 1...3600))
         databaseTimeout = .seconds(try env.int("DATABASE_TIMEOUT_SECONDS", default: 30, range: 1...3600))
         maxTokens = try env.int("LLM_MAX_TOKENS", default: 256, range: 1...32_768)

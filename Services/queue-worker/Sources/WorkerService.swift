@@ -10,8 +10,9 @@ import TracePropagation
 /// The worker loops as one lifecycle service: `concurrency` consumers, each claiming a job
 /// and running it under a lease its heartbeat extends, and a maintenance loop that keeps the
 /// queue moving while every consumer is busy (intake, due retries, dead workers' jobs) and
-/// settles dead letters. On graceful shutdown the consumers stop claiming, finish the job in
-/// hand, and return.
+/// settles dead letters. A running job is stopped when it is cancelled (`CancelListener`).
+/// On graceful shutdown the consumers stop claiming and finish the job in hand, or hand it
+/// back to the queue after `shutdownGrace`, so no job waits for a lease to run out.
 struct WorkerService: Service {
     let queue: JobQueue
     let executor: TestCaseExecutor
@@ -19,7 +20,11 @@ struct WorkerService: Service {
     let consumer: String
     let concurrency: Int
     let stallTimeout: Duration
+    let shutdownGrace: Duration
     let limits: QueueWorkerLimits
+    let inFlight: InFlightJobs
+    /// The client the cancel listener makes its subscriber from.
+    let cancelListenerRedis: RedisClient
     let logger: Logger
 
     /// How often dead letters are settled and done runs finalized.
@@ -28,11 +33,16 @@ struct WorkerService: Service {
     func run() async throws {
         try await prepareQueue()
         logger.info("worker started", metadata: ["consumer": "\(consumer)", "concurrency": "\(concurrency)"])
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<concurrency {
-                group.addTask { await consumeUntilShutdown() }
+        let listener = CancelListener(queue: queue, redis: cancelListenerRedis, inFlight: inFlight, logger: logger)
+        await withTaskGroup(of: Void.self) { outer in
+            outer.addTask { await listener.run() }
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<concurrency {
+                    group.addTask { await consumeUntilShutdown() }
+                }
+                group.addTask { await maintainUntilShutdown() }
             }
-            group.addTask { await maintainUntilShutdown() }
+            outer.cancelAll()
         }
         logger.info("worker drained")
     }
@@ -94,6 +104,10 @@ struct WorkerService: Service {
 
     /// The lease was lost: the job went to another worker, which now decides its fate.
     struct LeaseLost: Error {}
+    /// The job was cancelled while it ran.
+    struct Stopped: Error {}
+    /// The worker is shutting down and the job did not finish within the grace.
+    struct HandBack: Error {}
 
     /// Runs one job with a heartbeat that keeps its lease.
     func handle(_ job: ClaimedJob) async {
@@ -116,8 +130,19 @@ struct WorkerService: Service {
             _ = try? await queue.fail(job, error: "unknown job type or invalid payload for \(envelope.type)", disposition: .dead)
             return
         }
+        let stop = inFlight.track(job.id)
+        defer { inFlight.forget(job.id) }
         do {
             let outcome = try await withThrowingTaskGroup(of: TestCaseExecutor.Outcome?.self) { group in
+                group.addTask {
+                    try await stop.wait()
+                    throw Stopped()
+                }
+                group.addTask { [shutdownGrace] in
+                    try await gracefulShutdown()
+                    try await Task.sleep(for: shutdownGrace)
+                    throw HandBack()
+                }
                 group.addTask { [queue, stallTimeout] in
                     while true {
                         try await Task.sleep(for: stallTimeout / 3)
@@ -147,6 +172,12 @@ struct WorkerService: Service {
             let reason = limits.jobDeadline.exceeded("the job's work (render, model call, grading)").reason
             logger.warning("job over its deadline", metadata: ["reason": "\(reason)"])
             await finish(job, payload: payload, jobID: envelope.id, erroredWith: reason, logger: logger)
+        } catch is Stopped {
+            logger.info("job stopped: it was cancelled")
+            _ = try? await queue.fail(job, error: "cancelled while it ran", disposition: .cancelled)
+        } catch is HandBack {
+            let state = try? await queue.release(job)
+            logger.info("job handed back at shutdown", metadata: ["state": "\(state.map(\.rawValue) ?? "lost")"])
         } catch is LeaseLost {
             logger.warning("job's lease was lost (it was reclaimed); dropping it")
         } catch is CancellationError {
