@@ -37,6 +37,7 @@ let package = Package(
         .executable(name: "llm-proxy", targets: ["llm-proxy"]),
         .executable(name: "healthd", targets: ["healthd"]),
         .executable(name: "assertion-bench", targets: ["assertion-bench"]),
+        .executable(name: "queue-bench", targets: ["queue-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -69,6 +70,8 @@ let package = Package(
         .target(name: "LLMProxyClient", dependencies: ["PromptCards", "ServiceKit", httpClient], path: "Libraries/LLMProxyClient", swiftSettings: strict),
         // bench/assertions.sh: assertions per second on one core (PromptCards only, so its release build is quick).
         .executableTarget(name: "assertion-bench", dependencies: ["PromptCards"], path: "bench/AssertionBench", swiftSettings: strict),
+        // bench/queue.sh: no-op jobs per second through the queue's whole path.
+        .executableTarget(name: "queue-bench", dependencies: ["Queue", "RedisClient"], path: "bench/QueueBench", swiftSettings: strict),
         // hiredis, the one C boundary.
         .systemLibrary(name: "CHiredis", path: "Libraries/CHiredis"),
         .target(name: "RedisClient", dependencies: ["CHiredis", lifecycle], path: "Libraries/RedisClient", swiftSettings: strict),

@@ -54,21 +54,28 @@ public struct JobQueue: Sendable {
         _ = try await redis.send(["HSET", base + ":config", "max_payload_bytes", String(maxPayloadBytes)])
     }
 
-    /// Enqueues jobs in one round trip, each atomically deduplicated by its id.
+    /// Enqueues jobs in one round trip and one call, each atomically deduplicated by its id.
     @discardableResult
     public func enqueue(_ jobs: [JobEnvelope]) async throws -> [EnqueueOutcome] {
         guard !jobs.isEmpty else { return [] }
-        let now = String(JobEnvelope.nowMillis())
-        let replies = try await call(jobs.map { ["pcsq_enqueue", "1", base, now] + $0.fields })
-        return try replies.map { reply in
-            if let message = reply.errorMessage { throw QueueError.refused(message) }
-            guard let parts = reply.array, parts.count == 2, let outcome = parts[0].string else {
-                throw QueueError.unexpectedReply("pcsq_enqueue: \(reply)")
+        var command = ["pcsq_enqueue_many", "1", base, String(JobEnvelope.nowMillis())]
+        for job in jobs {
+            let fields = job.fields
+            command.append(String(fields.count))
+            command += fields
+        }
+        let reply = try await call([command])[0]
+        if let message = reply.errorMessage { throw RedisError.server(message) }
+        guard let items = reply.array, items.count == jobs.count else { throw QueueError.unexpectedReply("pcsq_enqueue_many: \(reply)") }
+        return try items.map { item in
+            guard let parts = item.array, parts.count == 2, let outcome = parts[0].string else {
+                throw QueueError.unexpectedReply("pcsq_enqueue_many entry: \(item)")
             }
             let detail = parts[1].string ?? ""
             switch outcome {
             case "added": return .added(eventID: detail)
             case "delayed": return .delayed(eventID: detail)
+            case "refused": throw QueueError.refused(detail)
             default: return .duplicate(JobState(rawValue: detail))
             }
         }
@@ -83,17 +90,42 @@ public struct JobQueue: Sendable {
     /// it takes in hand-pushed intake entries, due delayed jobs and the jobs of dead workers
     /// (leases past their end), dead-lettering those that stalled more than `maxStalls` times.
     public func claim(worker: String, count: Int = 1, lease: Duration, maxStalls: Int) async throws -> [ClaimedJob] {
-        let reply = try await call([["pcsq_claim", "1", base, String(JobEnvelope.nowMillis()), worker, String(count),
-                                     String(lease.milliseconds), String(maxStalls), retentionSeconds]])[0]
+        let reply = try await call([["pcsq_claim", "1", base, String(JobEnvelope.nowMillis())]
+                                    + ClaimRequest(worker: worker, count: count, lease: lease, maxStalls: maxStalls).arguments
+                                    + [retentionSeconds]])[0]
         if let message = reply.errorMessage { throw RedisError.server(message) }
         guard let items = reply.array else { throw QueueError.unexpectedReply("pcsq_claim: \(reply)") }
+        return try Self.claimed(items[...])
+    }
+
+    /// What a worker asks for when it claims.
+    public struct ClaimRequest: Sendable {
+        public var worker: String
+        public var count: Int
+        public var lease: Duration
+        public var maxStalls: Int
+
+        public init(worker: String, count: Int = 1, lease: Duration, maxStalls: Int) {
+            self.worker = worker
+            self.count = count
+            self.lease = lease
+            self.maxStalls = maxStalls
+        }
+
+        var arguments: [String] { [worker, String(count), String(lease.milliseconds), String(maxStalls)] }
+    }
+
+    /// Claimed jobs from a reply's token/fields pairs.
+    static func claimed(_ items: ArraySlice<RESPValue>) throws -> [ClaimedJob] {
         var claimed: [ClaimedJob] = []
-        for index in stride(from: 0, to: items.count - 1, by: 2) {
-            guard let token = items[index].string, let fields = Self.hash(items[index + 1]), let id = fields["id"] else {
-                throw QueueError.unexpectedReply("pcsq_claim entry")
+        var index = items.startIndex
+        while index + 1 < items.endIndex {
+            guard let token = items[index].string, let fields = hash(items[index + 1]), let id = fields["id"] else {
+                throw QueueError.unexpectedReply("a claimed job")
             }
             let envelope = Result { () throws(QueueError) in try JobEnvelope(fields: fields) }
             claimed.append(ClaimedJob(id: id, token: token, envelope: envelope, stalls: fields["stalls"].flatMap(Int.init) ?? 0))
+            index += 2
         }
         return claimed
     }
@@ -117,10 +149,20 @@ public struct JobQueue: Sendable {
     /// Completes a job with its result (JSON text). False when this worker no longer held it.
     @discardableResult
     public func complete(_ job: ClaimedJob, result: String = "null") async throws -> Bool {
+        try await complete(job, result: result, thenClaim: nil).completed
+    }
+
+    /// Completes a job and, in the same call, claims the worker's next jobs (`next`): the
+    /// worker's hot path, one round trip per job.
+    public func complete(_ job: ClaimedJob, result: String, thenClaim next: ClaimRequest?) async throws
+        -> (completed: Bool, next: [ClaimedJob]) {
         let reply = try await call([["pcsq_complete", "1", base, String(JobEnvelope.nowMillis()), job.id, job.token, result,
-                                     retentionSeconds]])[0]
+                                     retentionSeconds] + (next?.arguments ?? [])])[0]
         if let message = reply.errorMessage { throw RedisError.server(message) }
-        return reply.string == "ok"
+        guard let items = reply.array, let status = items.first?.string else {
+            throw QueueError.unexpectedReply("pcsq_complete: \(reply)")
+        }
+        return (status == "ok", try Self.claimed(items.dropFirst()))
     }
 
     /// Records a failed attempt; returns the job's new state (`failed` = a retry is

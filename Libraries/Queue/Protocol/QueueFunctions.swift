@@ -25,9 +25,15 @@ enum QueueFunctions {
       return redis.call('XADD', base .. ':events', 'MAXLEN', '~', EVENTS_KEPT, '*', 'event', name, 'job_id', id, ...)
     end
 
-    local function wake(base)
+    -- Wakes up to `n` idle workers (one each: they BLPOP the marker list), keeping at most 64
+    -- wake-ups pending.
+    local function wake(base, n)
       local marker = base .. ':marker'
-      if redis.call('LLEN', marker) < 64 then redis.call('LPUSH', marker, '1') end
+      local room = math.min(n or 1, 64 - redis.call('LLEN', marker))
+      if room <= 0 then return end
+      local ones = {}
+      for i = 1, room do ones[i] = '1' end
+      redis.call('LPUSH', marker, unpack(ones))
     end
 
     local function laneOf(priority)
@@ -68,10 +74,14 @@ enum QueueFunctions {
     -- already running, so it does not queue again behind its whole run) and makes the group
     -- eligible, unless the group is at its concurrency limit: then it is parked until a job
     -- of it ends.
-    local function ready(base, id, front)
-      local f = redis.call('HMGET', base .. ':job:' .. id, 'lane', 'owner', 'group')
-      local lane, owner, group = f[1], f[2], f[3]
-      redis.call('HSET', base .. ':job:' .. id, 'state', 'waiting')
+    local function ready(base, id, front, lane, owner, group, quiet)
+      if lane then
+        -- A new job: its hash already says `waiting`.
+      else
+        local f = redis.call('HMGET', base .. ':job:' .. id, 'lane', 'owner', 'group')
+        lane, owner, group = f[1], f[2], f[3]
+        redis.call('HSET', base .. ':job:' .. id, 'state', 'waiting')
+      end
       local list = base .. ':wait:' .. lane .. ':' .. group
       if front then redis.call('LPUSH', list, id) else redis.call('RPUSH', list, id) end
       redis.call('HINCRBY', base .. ':waiting', lane, 1)
@@ -80,7 +90,7 @@ enum QueueFunctions {
       else
         activate(base, lane, owner, group)
       end
-      wake(base)
+      if not quiet then wake(base) end
     end
 
     local function forget(base, id, group, retention)
@@ -127,12 +137,11 @@ enum QueueFunctions {
       redis.call('HSET', key, 'errors', cjson.encode(history), 'error', message)
     end
 
-    local function finish(base, id, state, now, retention)
+    local function finish(base, id, state, now, retention, group, ...)
       local key = base .. ':job:' .. id
-      redis.call('HSET', key, 'state', state, 'finished_at', now)
-      redis.call('HDEL', key, 'token', 'worker')
+      redis.call('HSET', key, 'state', state, 'finished_at', now, ...)
       redis.call('HINCRBY', base .. ':stats', state, 1)
-      forget(base, id, redis.call('HGET', key, 'group'), retention)
+      forget(base, id, group or redis.call('HGET', key, 'group'), retention)
     end
 
     local function bury(base, id, reason, now, retention)
@@ -158,12 +167,12 @@ enum QueueFunctions {
 
     -- Validates and stores one job. `fields` is a flat field/value list. Returns the outcome
     -- ('added', 'delayed', 'duplicate') or raises the reason a job is refused.
-    local function add(base, now, fields)
+    local function add(base, now, fields, limit)
       local job = {}
       for i = 1, #fields, 2 do job[fields[i]] = fields[i + 1] end
       if not job.type or job.type == '' then return nil, 'missing field "type"' end
       if not job.payload then return nil, 'missing field "payload"' end
-      local limit = config(base, 'max_payload_bytes', 1048576)
+      limit = limit or config(base, 'max_payload_bytes', 1048576)
       if #job.payload > limit then
         return nil, 'payload of ' .. #job.payload .. ' bytes is over the limit of ' .. limit .. ' bytes (max_payload_bytes)'
       end
@@ -185,7 +194,8 @@ enum QueueFunctions {
                  'lane', lane, 'attempt', tonumber(job.attempt or '1') or 1, 'max_attempts', attempts, 'stalls', 0,
                  'backoff', job.backoff or 'exponential', 'backoff_delay', tonumber(job.backoff_delay or '1000') or 1000,
                  'backoff_jitter', tonumber(job.backoff_jitter or '0.5') or 0.5,
-                 'enqueued_at', tonumber(job.enqueued_at or now) or now)
+                 'enqueued_at', tonumber(job.enqueued_at or now) or now, 'state', 'waiting',
+                 'limit', tonumber(job.group_concurrency or '0') or 0)
       if job.traceparent then redis.call('HSET', key, 'traceparent', job.traceparent) end
       local groupKey = base .. ':group:' .. group
       redis.call('HSET', groupKey, 'owner', owner)
@@ -197,7 +207,7 @@ enum QueueFunctions {
         redis.call('ZADD', base .. ':delayed', due, id)
         return 'delayed', event(base, 'added', id, 'state', 'delayed')
       end
-      ready(base, id, false)
+      ready(base, id, false, lane, owner, group, true)
       return 'added', event(base, 'added', id, 'state', 'waiting')
     end
 
@@ -230,6 +240,7 @@ enum QueueFunctions {
         end
         redis.call('XDEL', intake, entry[1])
       end
+      if #entries > 0 then wake(base, #entries) end
     end
 
     local function promoteDue(base, now)
@@ -280,48 +291,58 @@ enum QueueFunctions {
           if not group then
             redis.call('ZREM', owners, owner)
           else
-            local list = base .. ':wait:' .. lane .. ':' .. group
-            local id = redis.call('LPOP', list)
+            local id = redis.call('LPOP', base .. ':wait:' .. lane .. ':' .. group)
             if id then
               redis.call('HINCRBY', base .. ':waiting', lane, -1)
               redis.call('ZINCRBY', owners, 1, owner)
               redis.call('ZINCRBY', groups, 1, group)
+              return id, owner, group
             end
-            if redis.call('LLEN', list) == 0 then
-              redis.call('ZREM', groups, group)
-              if redis.call('ZCARD', groups) == 0 then redis.call('ZREM', owners, owner) end
-            end
-            if id then return id, owner, group end
+            -- The group ran dry (its last job went on an earlier turn): out of the rotation.
+            redis.call('ZREM', groups, group)
+            if redis.call('ZCARD', groups) == 0 then redis.call('ZREM', owners, owner) end
           end
         end
       end
       return nil
     end
 
-    -- KEYS: base. ARGV: now, worker, count, lease ms, max stalls, retention s.
-    -- Returns, per job: its token, then its fields as HGETALL gives them.
-    redis.register_function('pcsq_claim', function(keys, args)
-      local base, now, worker = keys[1], args[1], args[2]
-      local count, lease, maxStalls, retention = tonumber(args[3]), tonumber(args[4]), tonumber(args[5]), tonumber(args[6])
-      drainIntake(base, now, retention)
-      promoteDue(base, now)
-      reclaimExpired(base, now, maxStalls, retention)
+    -- Takes in the intake, promotes due jobs, reclaims expired leases, then hands `count` jobs
+    -- to `worker`: per job its token, then its fields as HGETALL gives them.
+    -- The upkeep (intake, due jobs, expired leases) runs at most every 50 ms, or always for a
+    -- claim of 0 (the workers' maintenance call): it costs three lookups a claim would
+    -- otherwise pay each time.
+    local function claim(base, now, worker, count, lease, maxStalls, retention)
+      if count == 0 or redis.call('SET', base .. ':upkeep', now, 'PX', 50, 'NX') then
+        drainIntake(base, now, retention)
+        promoteDue(base, now)
+        reclaimExpired(base, now, maxStalls, retention)
+      end
       local claimed = {}
       for _ = 1, count do
         local id, owner, group = nextJob(base)
         if not id then break end
         local key = base .. ':job:' .. id
-        local attempt = redis.call('HGET', key, 'attempt') or '1'
-        local token = worker .. '/' .. redis.call('INCR', base .. ':tokens')
+        local fields = redis.call('HGETALL', key)
+        local job = {}
+        for i = 1, #fields, 2 do job[fields[i]] = fields[i + 1] end
+        -- Unique per delivery: a job is claimed again only after an attempt, a stall or a retry.
+        local token = worker .. '/' .. now .. '/' .. (job.attempt or '1') .. '.' .. (job.stalls or '0')
         redis.call('HSET', key, 'state', 'active', 'token', token, 'worker', worker, 'started_at', now)
         redis.call('ZADD', base .. ':active', tonumber(now) + lease, id)
-        redis.call('HINCRBY', base .. ':group:' .. group, 'active', 1)
-        if saturated(base, group) then park(base, group, owner) end
-        event(base, 'active', id, 'attempt', attempt, 'worker', worker)
+        local active = redis.call('HINCRBY', base .. ':group:' .. group, 'active', 1)
+        local limit = tonumber(job.limit) or 0
+        if limit > 0 and active >= limit then park(base, group, owner) end
+        event(base, 'active', id, 'attempt', job.attempt or '1', 'worker', worker)
         table.insert(claimed, token)
-        table.insert(claimed, redis.call('HGETALL', key))
+        table.insert(claimed, fields)
       end
       return claimed
+    end
+
+    -- KEYS: base. ARGV: now, worker, count, lease ms, max stalls, retention s.
+    redis.register_function('pcsq_claim', function(keys, args)
+      return claim(keys[1], args[1], args[2], tonumber(args[3]), tonumber(args[4]), tonumber(args[5]), tonumber(args[6]))
     end)
 
     -- KEYS: base. ARGV: now, then field/value pairs of the job (docs/QUEUE.md).
@@ -335,7 +356,32 @@ enum QueueFunctions {
       if not job.id or job.id == '' then return redis.error_reply('pcsq: missing field "id"') end
       local outcome, detail = add(keys[1], args[1], fields)
       if not outcome then return redis.error_reply('pcsq: ' .. detail) end
+      wake(keys[1])
       return {outcome, detail or ''}
+    end)
+
+    -- KEYS: base. ARGV: now, then per job: its number of field/value arguments, then those.
+    -- Returns, per job, its outcome and detail as `pcsq_enqueue` does, or {'refused', reason}.
+    redis.register_function('pcsq_enqueue_many', function(keys, args)
+      local replies = {}
+      local limit = config(keys[1], 'max_payload_bytes', 1048576)
+      local i = 2
+      while i <= #args do
+        local n = tonumber(args[i])
+        local fields = {}
+        for j = 1, n do fields[j] = args[i + j] end
+        i = i + n + 1
+        local id
+        for j = 1, #fields, 2 do if fields[j] == 'id' then id = fields[j + 1] end end
+        if not id or id == '' then
+          table.insert(replies, {'refused', 'missing field "id"'})
+        else
+          local outcome, detail = add(keys[1], args[1], fields, limit)
+          if outcome then table.insert(replies, {outcome, detail or ''}) else table.insert(replies, {'refused', detail}) end
+        end
+      end
+      wake(keys[1], #replies)
+      return replies
     end)
 
     -- KEYS: base. ARGV: now, lease ms, then id/token pairs. Extends the leases of jobs still
@@ -345,7 +391,8 @@ enum QueueFunctions {
       local lost = {}
       for i = 3, #args, 2 do
         local id, token = args[i], args[i + 1]
-        if redis.call('HGET', base .. ':job:' .. id, 'token') == token then
+        local j = redis.call('HMGET', base .. ':job:' .. id, 'token', 'state')
+        if j[1] == token and j[2] == 'active' then
           redis.call('ZADD', base .. ':active', 'XX', due, id)
         else
           table.insert(lost, id)
@@ -354,18 +401,29 @@ enum QueueFunctions {
       return lost
     end)
 
-    -- KEYS: base. ARGV: now, id, token, result, retention s. 'ok', or 'lost' when the job was
-    -- reclaimed from this worker meanwhile (its new holder decides its fate).
+    -- KEYS: base. ARGV: now, id, token, result, retention s, and optionally worker, count,
+    -- lease ms, max stalls to claim the worker's next jobs in the same call. Returns {'ok' or
+    -- 'lost', claimed…}: 'lost' when the job was reclaimed from this worker meanwhile (its new
+    -- holder decides its fate); the claimed jobs as `pcsq_claim` returns them.
     redis.register_function('pcsq_complete', function(keys, args)
       local base, now, id, token, result, retention = keys[1], args[1], args[2], args[3], args[4], tonumber(args[5])
       local key = base .. ':job:' .. id
-      if redis.call('HGET', key, 'token') ~= token then return 'lost' end
-      redis.call('ZREM', base .. ':active', id)
-      release(base, redis.call('HGET', key, 'group'))
-      redis.call('HSET', key, 'result', result)
-      finish(base, id, 'completed', now, retention)
-      if #result <= RESULT_IN_EVENT then event(base, 'completed', id, 'result', result) else event(base, 'completed', id) end
-      return 'ok'
+      local status = 'lost'
+      local j = redis.call('HMGET', key, 'token', 'state', 'group')
+      if j[1] == token and j[2] == 'active' then
+        status = 'ok'
+        redis.call('ZREM', base .. ':active', id)
+        release(base, j[3])
+        finish(base, id, 'completed', now, retention, j[3], 'result', result)
+        if #result <= RESULT_IN_EVENT then event(base, 'completed', id, 'result', result) else event(base, 'completed', id) end
+      end
+      local reply = {status}
+      if args[6] then
+        for _, item in ipairs(claim(base, now, args[6], tonumber(args[7]), tonumber(args[8]), tonumber(args[9]), retention)) do
+          table.insert(reply, item)
+        end
+      end
+      return reply
     end)
 
     -- KEYS: base. ARGV: now, id, token, error, disposition ('retry' | 'dead' | 'cancelled'),
@@ -374,7 +432,8 @@ enum QueueFunctions {
       local base, now, id, token, message, disposition = keys[1], args[1], args[2], args[3], args[4], args[5]
       local delay, retention = tonumber(args[6]), tonumber(args[7])
       local key = base .. ':job:' .. id
-      if redis.call('HGET', key, 'token') ~= token then return 'lost' end
+      local held = redis.call('HMGET', key, 'token', 'state')
+      if held[1] ~= token or held[2] ~= 'active' then return 'lost' end
       redis.call('ZREM', base .. ':active', id)
       release(base, redis.call('HGET', key, 'group'))
       redis.call('HDEL', key, 'token', 'worker')
@@ -403,7 +462,8 @@ enum QueueFunctions {
     redis.register_function('pcsq_release', function(keys, args)
       local base, now, id, token, retention = keys[1], args[1], args[2], args[3], tonumber(args[4])
       local key = base .. ':job:' .. id
-      if redis.call('HGET', key, 'token') ~= token then return 'lost' end
+      local held = redis.call('HMGET', key, 'token', 'state')
+      if held[1] ~= token or held[2] ~= 'active' then return 'lost' end
       redis.call('ZREM', base .. ':active', id)
       release(base, redis.call('HGET', key, 'group'))
       redis.call('HDEL', key, 'token', 'worker')

@@ -63,14 +63,22 @@ struct WorkerService: Service {
     }
 
     private func consumeUntilShutdown() async {
+        let request = JobQueue.ClaimRequest(worker: consumer, count: 1, lease: stallTimeout, maxStalls: limits.maxStalls.limit)
+        // A job claimed together with the completion of the one before (one round trip per job).
+        var next: [ClaimedJob] = []
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let jobs = try await queue.claim(worker: consumer, count: 1, lease: stallTimeout, maxStalls: limits.maxStalls.limit)
-                if jobs.isEmpty {
-                    try await queue.waitForWork(timeout: .seconds(1))
-                    continue
+                if next.isEmpty {
+                    next = try await queue.claim(worker: request.worker, count: request.count, lease: request.lease,
+                                                 maxStalls: request.maxStalls)
+                    if next.isEmpty {
+                        try await queue.waitForWork(timeout: .seconds(1))
+                        continue
+                    }
                 }
-                for job in jobs { await handle(job) }
+                let job = next.removeFirst()
+                let more = next.isEmpty && !Task.isShuttingDownGracefully ? request : nil
+                next += await handle(job, thenClaim: more)
             } catch RedisError.closed {
                 return  // the daemon is stopping
             } catch {
@@ -78,6 +86,8 @@ struct WorkerService: Service {
                 try? await Task.sleep(for: .milliseconds(500))
             }
         }
+        // Claimed as shutdown began: back to the queue for another worker, at once.
+        for job in next { _ = try? await queue.release(job) }
     }
 
     private func maintainUntilShutdown() async {
@@ -109,8 +119,9 @@ struct WorkerService: Service {
     /// The worker is shutting down and the job did not finish within the grace.
     struct HandBack: Error {}
 
-    /// Runs one job with a heartbeat that keeps its lease.
-    func handle(_ job: ClaimedJob) async {
+    /// Runs one job with a heartbeat that keeps its lease. Returns the jobs claimed with its
+    /// completion (`thenClaim`), if any.
+    func handle(_ job: ClaimedJob, thenClaim next: JobQueue.ClaimRequest? = nil) async -> [ClaimedJob] {
         var logger = self.logger
         logger[metadataKey: "job_id"] = "\(job.id)"
         let envelope: JobEnvelope
@@ -118,7 +129,7 @@ struct WorkerService: Service {
         case .failure(let error):
             logger.error("dead-lettering a malformed job", metadata: ["error": "\(error)"])
             _ = try? await queue.fail(job, error: error.description, disposition: .dead)
-            return
+            return []
         case .success(let decoded):
             envelope = decoded
         }
@@ -128,7 +139,7 @@ struct WorkerService: Service {
         else {
             logger.error("dead-lettering a job of unknown type or payload", metadata: ["type": "\(envelope.type)"])
             _ = try? await queue.fail(job, error: "unknown job type or invalid payload for \(envelope.type)", disposition: .dead)
-            return
+            return []
         }
         let stop = inFlight.track(job.id)
         defer { inFlight.forget(job.id) }
@@ -165,7 +176,7 @@ struct WorkerService: Service {
                 }
                 throw CancellationError()
             }
-            try await queue.complete(job, result: #"{"outcome":"\#(outcome)"}"#)
+            return try await queue.complete(job, result: #"{"outcome":"\#(outcome)"}"#, thenClaim: next).next
         } catch is DeadlineExceeded {
             // The heartbeat kept the lease; the deadline ends the job. Its case is errored, not
             // retried: a second attempt would most likely hang the same way.
@@ -192,6 +203,7 @@ struct WorkerService: Service {
                 logger.error("could not record a job failure; it will be reclaimed", metadata: ["error": "\(error)"])
             }
         }
+        return []
     }
 
     /// Records the job's case as errored, then completes the job. When Postgres cannot take
