@@ -218,7 +218,7 @@ public struct JobQueue: Sendable {
         switch reply.string {
         case "cancelled": return .cancelled
         case "cancelling": return .cancelling
-        case let state: return .alreadyFinal(state.flatMap(JobState.init(rawValue:)))
+        case let ended: return .alreadyFinal(ended.flatMap { JobState(rawValue: String($0.dropFirst("ended:".count))) })
         }
     }
 
@@ -233,12 +233,20 @@ public struct JobQueue: Sendable {
         return (counts[0], counts[1])
     }
 
-    /// Re-queues a dead or cancelled job from its first attempt; returns its state after
-    /// (`waiting`), or the state that cannot be retried (nil: unknown job).
-    public func retry(jobID: String) async throws -> JobState? {
+    /// What retrying a job did.
+    public enum RetryOutcome: Sendable, Equatable {
+        /// It waits again, from its first attempt.
+        case requeued
+        /// Only dead and cancelled jobs can be retried; it is in this state (nil: unknown job).
+        case notRetryable(JobState?)
+    }
+
+    /// Re-queues a dead or cancelled job from its first attempt.
+    public func retry(jobID: String) async throws -> RetryOutcome {
         let reply = try await call([["pcsq_retry", "1", base, String(JobEnvelope.nowMillis()), jobID]])[0]
         if let message = reply.errorMessage { throw RedisError.server(message) }
-        return reply.string.flatMap(JobState.init(rawValue:))
+        guard let text = reply.string, text != "requeued" else { return .requeued }
+        return .notRetryable(JobState(rawValue: String(text.dropFirst("not-retryable:".count))))
     }
 
     /// The job as the queue keeps it, or nil when it is unknown (never enqueued, or expired).

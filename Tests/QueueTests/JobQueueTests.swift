@@ -111,7 +111,8 @@ import Testing
             #expect(try await q.events().map(\.event) == ["added", "active", "failed", "retrying", "active", "failed", "dead"])
             #expect(try await q.queue.depth().dead == 1)
 
-            #expect(try await q.queue.retry(jobID: "r") == .waiting)
+            #expect(try await q.queue.retry(jobID: "r") == .requeued)
+            #expect(try await q.queue.retry(jobID: "r") == .notRetryable(.waiting))
             let again = try #require(try await q.queue.claim(worker: "w", lease: .seconds(30), maxStalls: 2).first)
             #expect((try? again.envelope.get().attempt) == 1, "a retried dead job starts over")
         }

@@ -28,7 +28,9 @@ import Testing
                     // The job is acknowledged just after its case is recorded (which finished the run).
                     try await harness.eventually("the job is acknowledged") { try await harness.queue.depth().active == 0 }
                 }
-                #expect(proxy.callCount == 1, "asked once; the deadline does not retry a hung call")
+                // Asked at most once (on a loaded machine the deadline may even come before the
+                // call does): the deadline ends the job, it does not retry a hung call.
+                #expect(proxy.callCount <= 1, "asked \(proxy.callCount) times")
                 #expect(try await harness.queue.depth().active == 0, "the job was acknowledged")
             }
         }

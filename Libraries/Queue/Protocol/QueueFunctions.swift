@@ -495,12 +495,12 @@ enum QueueFunctions {
         redis.call('PUBLISH', base .. ':cancel', id)
         return 'cancelling'
       end
-      return state or 'unknown'
+      return 'ended:' .. (state or 'unknown')
     end
 
     -- KEYS: base. ARGV: now, id, reason, retention s. 'cancelled' (it was waiting or
     -- delayed), 'cancelling' (it is running: its worker is told on `<base>:cancel` and aborts
-    -- it), its final state when it had already ended, or 'unknown'.
+    -- it), or 'ended:<state>' when it had already ended ('ended:unknown': no such job).
     redis.register_function('pcsq_cancel', function(keys, args)
       return cancelOne(keys[1], args[2], args[1], tonumber(args[4]), args[3])
     end)
@@ -534,12 +534,12 @@ enum QueueFunctions {
     end)
 
     -- KEYS: base. ARGV: now, id. Re-queues a dead (or cancelled) job from its first attempt.
-    -- Returns 'waiting', or the state that cannot be retried.
+    -- Returns 'requeued', or 'not-retryable:<state>'.
     redis.register_function('pcsq_retry', function(keys, args)
       local base, id = keys[1], args[2]
       local key = base .. ':job:' .. id
       local state = redis.call('HGET', key, 'state')
-      if state ~= 'dead' and state ~= 'cancelled' then return state or 'unknown' end
+      if state ~= 'dead' and state ~= 'cancelled' then return 'not-retryable:' .. (state or 'unknown') end
       redis.call('PERSIST', key)
       redis.call('HSET', key, 'attempt', 1, 'stalls', 0)
       redis.call('HDEL', key, 'finished_at', 'cancel', 'error')
@@ -548,7 +548,7 @@ enum QueueFunctions {
       redis.call('HSETNX', base .. ':group:' .. group, 'owner', redis.call('HGET', key, 'owner'))
       ready(base, id, false)
       event(base, 'added', id, 'state', 'waiting', 'retry', '1')
-      return 'waiting'
+      return 'requeued'
     end)
 
     redis.register_function('pcsq_version', function() return @VERSION@ end)

@@ -85,6 +85,7 @@ func makeCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -> CardsA
                                                 defaultModel: config.graderModel,
                                                 defaultEmbeddingModel: config.graderEmbeddingModel),
                          limits: config.limits.assertions).register(on: api)
+    JobsController(queue: queue).register(on: api)
     RunsController(cards: cards, runs: runs,
                    launcher: RunLauncher(store: store, runs: runs, queue: queue, admission: RunAdmission(
                        jobsPerRun: config.limits.jobsPerRun, activeRunsPerUser: config.limits.activeRunsPerUser,

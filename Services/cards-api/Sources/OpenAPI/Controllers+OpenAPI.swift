@@ -109,3 +109,19 @@ extension AssertionsController {
                      request: "EvaluateAssertions", responses: [200: "GradingResult", 413: "Problem", 422: "Problem"]),
     ]
 }
+
+extension JobsController {
+    static let openAPI: [APIOperation] = [
+        APIOperation(method: .get, path: "/api/v1/jobs/{jobID}", summary: "A job's state, result and errors (its owner's or an admin's)",
+                     tag: "jobs", request: nil, responses: [200: "Job"]),
+        APIOperation(method: .post, path: "/api/v1/jobs/{jobID}/cancel",
+                     summary: "Cancel a job: 200 when it was waiting, 202 when its worker is told to stop", tag: "jobs",
+                     request: nil, responses: [200: "Job", 202: "Job", 409: "Problem"]),
+        APIOperation(method: .post, path: "/api/v1/jobs/{jobID}/retry", summary: "Re-queue a dead or cancelled job", tag: "jobs",
+                     request: nil, responses: [202: "Job", 409: "Problem"]),
+        APIOperation(method: .get, path: "/api/v1/queues", summary: "Every queue's depth", tag: "jobs", request: nil,
+                     responses: [200: "QueueList"]),
+        APIOperation(method: .get, path: "/api/v1/queues/{name}", summary: "A queue's depth", tag: "jobs", request: nil,
+                     responses: [200: "Queue"]),
+    ]
+}
