@@ -332,6 +332,13 @@ public struct QueueDepth: Sendable, Equatable {
     public var dead: Int
 
     public var totalWaiting: Int { waiting.values.reduce(0, +) }
+
+    public init(waiting: [String: Int], delayed: Int, active: Int, dead: Int) {
+        self.waiting = waiting
+        self.delayed = delayed
+        self.active = active
+        self.dead = dead
+    }
 }
 
 extension Duration {

@@ -78,6 +78,14 @@ import Testing
                 #expect(names.contains(name), "\(daemon) exports \(name), which its HPA scales on")
             }
         }
+        // A metric an HPA takes from outside its pods (prometheus-adapter) is exported by some daemon.
+        for daemon in Daemon.all {
+            let hpa = try #require(manifests.named("HorizontalPodAutoscaler", daemon.name))
+            for metric in hpa[path: "spec", "metrics"]?.items ?? [] where metric["type"]?.string == "External" {
+                let name = try #require(metric[path: "external", "metric", "name"]?.string)
+                #expect(exported.contains(name), "the suite exports \(name), which \(daemon)'s HPA scales on")
+            }
+        }
         let missing = dashboardQueries.subtracting(exported)
         #expect(missing.isEmpty, "the dashboard queries metrics no daemon exports: \(missing.sorted())")
     }

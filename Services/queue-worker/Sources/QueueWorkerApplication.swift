@@ -22,6 +22,9 @@ public func buildQueueWorker(config: QueueWorkerConfig, logger: Logger) async th
     let redis = RedisClient(configuration: redisConfiguration)
     let keys = RedisKeys(prefix: config.redisKeyPrefix)
     let queue = JobQueue(redis: redis, keys: keys, retention: config.jobRetention)
+    // The series exist from the start (empty until the maintenance loop's first refresh, a
+    // moment later), so a scrape never finds the queue's metrics missing.
+    QueueMetrics(queue: queue).record(QueueDepth(waiting: [:], delayed: 0, active: 0, dead: 0))
     let relay = OutboxRelay(store: OutboxStore(client: postgres, logger: logger), bus: EventBus(redis: redis, keys: keys),
                             logger: logger)
     let runs = RunStore(client: postgres, logger: logger, callTimeout: config.databaseTimeout,

@@ -97,6 +97,7 @@ struct WorkerService: Service {
                 // Claims nothing: takes in intake entries, promotes due jobs and reclaims
                 // expired leases, which consumers otherwise do only when they are free.
                 _ = try await queue.claim(worker: consumer, count: 0, lease: stallTimeout, maxStalls: limits.maxStalls.limit)
+                QueueMetrics(queue: queue).record(try await queue.depth())
             } catch {
                 logger.warning("queue upkeep failed", metadata: ["error": "\(error)"])
             }
@@ -122,6 +123,12 @@ struct WorkerService: Service {
     /// Runs one job with a heartbeat that keeps its lease. Returns the jobs claimed with its
     /// completion (`thenClaim`), if any.
     func handle(_ job: ClaimedJob, thenClaim next: JobQueue.ClaimRequest? = nil) async -> [ClaimedJob] {
+        let started = ContinuousClock.now
+        var outcome = "failed"
+        defer {
+            QueueMetrics.jobEnded(type: (try? job.envelope.get().type) ?? "malformed", outcome: outcome,
+                                  after: ContinuousClock.now - started)
+        }
         var logger = self.logger
         logger[metadataKey: "job_id"] = "\(job.id)"
         let envelope: JobEnvelope
@@ -144,7 +151,7 @@ struct WorkerService: Service {
         let stop = inFlight.track(job.id)
         defer { inFlight.forget(job.id) }
         do {
-            let outcome = try await withThrowingTaskGroup(of: TestCaseExecutor.Outcome?.self) { group in
+            let result = try await withThrowingTaskGroup(of: TestCaseExecutor.Outcome?.self) { group in
                 group.addTask {
                     try await stop.wait()
                     throw Stopped()
@@ -176,17 +183,22 @@ struct WorkerService: Service {
                 }
                 throw CancellationError()
             }
-            return try await queue.complete(job, result: #"{"outcome":"\#(outcome)"}"#, thenClaim: next).next
+            let done = try await queue.complete(job, result: #"{"outcome":"\#(result)"}"#, thenClaim: next)
+            outcome = "completed"
+            return done.next
         } catch is DeadlineExceeded {
+            outcome = "deadline"
             // The heartbeat kept the lease; the deadline ends the job. Its case is errored, not
             // retried: a second attempt would most likely hang the same way.
             let reason = limits.jobDeadline.exceeded("the job's work (render, model call, grading)").reason
             logger.warning("job over its deadline", metadata: ["reason": "\(reason)"])
             await finish(job, payload: payload, jobID: envelope.id, erroredWith: reason, logger: logger)
         } catch is Stopped {
+            outcome = "cancelled"
             logger.info("job stopped: it was cancelled")
             _ = try? await queue.fail(job, error: "cancelled while it ran", disposition: .cancelled)
         } catch is HandBack {
+            outcome = "handed_back"
             let state = try? await queue.release(job)
             logger.info("job handed back at shutdown", metadata: ["state": "\(state.map(\.rawValue) ?? "lost")"])
         } catch is LeaseLost {
