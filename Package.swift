@@ -152,7 +152,7 @@ let package = Package(
             "Queue", "Events", "EventStreams", "EventRelay", "Storage", "TestSupport", "RedisClient", logging, postgres,
         ], swiftSettings: strict),
         .testTarget(name: "QueueWorkerTests", dependencies: [
-            "QueueWorkerService", "Queue", "Events", "Storage", "PromptCards", "RunTestSupport", "Budgets", "RedisClient", "ServiceKit", "TestSupport",
+            "QueueWorkerService", "Queue", "Events", "EventStreams", "Storage", "PromptCards", "RunTestSupport", "Budgets", "RedisClient", "ServiceKit", "TestSupport",
             hummingbird, logging, postgres, lifecycle,
         ], swiftSettings: strict),
         .testTarget(name: "HealthTests", dependencies: [
