@@ -90,8 +90,11 @@ public struct JobQueue: Sendable {
     /// it takes in hand-pushed intake entries, due delayed jobs and the jobs of dead workers
     /// (leases past their end), dead-lettering those that stalled more than `maxStalls` times.
     public func claim(worker: String, count: Int = 1, lease: Duration, maxStalls: Int) async throws -> [ClaimedJob] {
-        let reply = try await call([["pcsq_claim", "1", base, String(JobEnvelope.nowMillis())]
-                                    + ClaimRequest(worker: worker, count: count, lease: lease, maxStalls: maxStalls).arguments
+        try await claim(ClaimRequest(worker: worker, count: count, lease: lease, maxStalls: maxStalls))
+    }
+
+    public func claim(_ request: ClaimRequest) async throws -> [ClaimedJob] {
+        let reply = try await call([["pcsq_claim", "1", base, String(JobEnvelope.nowMillis())] + request.arguments
                                     + [retentionSeconds]])[0]
         if let message = reply.errorMessage { throw RedisError.server(message) }
         guard let items = reply.array else { throw QueueError.unexpectedReply("pcsq_claim: \(reply)") }

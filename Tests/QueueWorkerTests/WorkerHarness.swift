@@ -67,14 +67,21 @@ struct WorkerHarness: Sendable {
         }
     }
 
-    /// Runs the worker with `environment` (on top of this harness's database, Redis and
-    /// prefix) while `body` runs, then shuts it down gracefully.
-    func runningWorker(_ environment: [String: String], _ body: @Sendable () async throws -> Void) async throws {
+    /// queue-worker as the executable builds it, with `environment` on top of this harness's
+    /// database, Redis and prefix.
+    private func worker(_ environment: [String: String]) async throws -> some ApplicationProtocol {
         let env = EnvironmentReader([
             "DATABASE_URL": databaseURL, "REDIS_URL": try TestEnvironment.redisURL(), "REDIS_KEY_PREFIX": keys.prefix,
             "PORT": "0", "HOST": "127.0.0.1", "WORKER_CONCURRENCY": "2",
         ].merging(environment) { _, new in new })
-        let app = try await buildQueueWorker(config: QueueWorkerConfig(env), logger: Self.logger)
+        return try await buildQueueWorker(config: QueueWorkerConfig(env), logger: Self.logger)
+    }
+
+    /// Runs the worker with `environment` (on top of this harness's database, Redis and
+    /// prefix) while `body` runs, then stops it hard (its task is cancelled: nothing in hand is
+    /// finished or handed back; `runningWorkerStoppedGracefully` is the SIGTERM path).
+    func runningWorker(_ environment: [String: String], _ body: @Sendable () async throws -> Void) async throws {
+        let app = try await worker(environment)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
             defer { group.cancelAll() }
@@ -87,11 +94,7 @@ struct WorkerHarness: Sendable {
     @discardableResult
     func runningWorkerStoppedGracefully(_ environment: [String: String], _ body: @Sendable () async throws -> Void)
         async throws -> Duration {
-        let env = EnvironmentReader([
-            "DATABASE_URL": databaseURL, "REDIS_URL": try TestEnvironment.redisURL(), "REDIS_KEY_PREFIX": keys.prefix,
-            "PORT": "0", "HOST": "127.0.0.1", "WORKER_CONCURRENCY": "2",
-        ].merging(environment) { _, new in new })
-        let app = try await buildQueueWorker(config: QueueWorkerConfig(env), logger: Self.logger)
+        let app = try await worker(environment)
         let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: Self.logger))
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }

@@ -52,7 +52,7 @@ func runPath(queue: JobQueue, jobs: Int, concurrency: Int) async throws {
                 var next: [ClaimedJob] = []
                 while done.value.load(ordering: .relaxed) < jobs {
                     if next.isEmpty {
-                        next = try await queue.claim(worker: request.worker, lease: request.lease, maxStalls: request.maxStalls)
+                        next = try await queue.claim(request)
                         if next.isEmpty {
                             try await queue.waitForWork(timeout: .milliseconds(50))
                             continue

@@ -119,6 +119,17 @@ enum QueueFunctions {
       wake(base)
     end
 
+    -- Lets go of a job `token` still holds: takes it off the active set and frees its group's
+    -- slot. Returns the job's token, state, group and then the fields named in `...`, or nil
+    -- when the lease was lost (reclaimed, or the job ended: its state guards a token left behind).
+    local function letGo(base, id, token, ...)
+      local f = redis.call('HMGET', base .. ':job:' .. id, 'token', 'state', 'group', ...)
+      if f[1] ~= token or f[2] ~= 'active' then return nil end
+      redis.call('ZREM', base .. ':active', id)
+      release(base, f[3])
+      return f
+    end
+
     local function park(base, group, owner)
       for _, lane in ipairs(LANES) do
         local groups = base .. ':groups:' .. lane .. ':' .. owner
@@ -407,14 +418,11 @@ enum QueueFunctions {
     -- holder decides its fate); the claimed jobs as `pcsq_claim` returns them.
     redis.register_function('pcsq_complete', function(keys, args)
       local base, now, id, token, result, retention = keys[1], args[1], args[2], args[3], args[4], tonumber(args[5])
-      local key = base .. ':job:' .. id
       local status = 'lost'
-      local j = redis.call('HMGET', key, 'token', 'state', 'group')
-      if j[1] == token and j[2] == 'active' then
+      local held = letGo(base, id, token)
+      if held then
         status = 'ok'
-        redis.call('ZREM', base .. ':active', id)
-        release(base, j[3])
-        finish(base, id, 'completed', now, retention, j[3], 'result', result)
+        finish(base, id, 'completed', now, retention, held[3], 'result', result)
         if #result <= RESULT_IN_EVENT then event(base, 'completed', id, 'result', result) else event(base, 'completed', id) end
       end
       local reply = {status}
@@ -432,15 +440,11 @@ enum QueueFunctions {
       local base, now, id, token, message, disposition = keys[1], args[1], args[2], args[3], args[4], args[5]
       local delay, retention = tonumber(args[6]), tonumber(args[7])
       local key = base .. ':job:' .. id
-      local held = redis.call('HMGET', key, 'token', 'state')
-      if held[1] ~= token or held[2] ~= 'active' then return 'lost' end
-      redis.call('ZREM', base .. ':active', id)
-      release(base, redis.call('HGET', key, 'group'))
-      redis.call('HDEL', key, 'token', 'worker')
-      local j = redis.call('HMGET', key, 'attempt', 'max_attempts', 'cancel')
-      local attempt, maxAttempts = tonumber(j[1]) or 1, tonumber(j[2]) or 1
+      local held = letGo(base, id, token, 'attempt', 'max_attempts', 'cancel')
+      if not held then return 'lost' end
+      local attempt, maxAttempts = tonumber(held[4]) or 1, tonumber(held[5]) or 1
       appendError(base, id, attempt, message, now)
-      if disposition == 'cancelled' or j[3] then
+      if disposition == 'cancelled' or held[6] then
         cancelled(base, id, now, retention, message)
         return 'cancelled'
       end
@@ -461,14 +465,10 @@ enum QueueFunctions {
     -- or stall counted. Returns 'waiting' (or 'cancelled', if it was being cancelled), or 'lost'.
     redis.register_function('pcsq_release', function(keys, args)
       local base, now, id, token, retention = keys[1], args[1], args[2], args[3], tonumber(args[4])
-      local key = base .. ':job:' .. id
-      local held = redis.call('HMGET', key, 'token', 'state')
-      if held[1] ~= token or held[2] ~= 'active' then return 'lost' end
-      redis.call('ZREM', base .. ':active', id)
-      release(base, redis.call('HGET', key, 'group'))
-      redis.call('HDEL', key, 'token', 'worker')
-      if redis.call('HGET', key, 'cancel') then
-        cancelled(base, id, now, retention, redis.call('HGET', key, 'cancel'))
+      local held = letGo(base, id, token, 'cancel')
+      if not held then return 'lost' end
+      if held[4] then
+        cancelled(base, id, now, retention, held[4])
         return 'cancelled'
       end
       ready(base, id, true)

@@ -69,8 +69,7 @@ struct WorkerService: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 if next.isEmpty {
-                    next = try await queue.claim(worker: request.worker, count: request.count, lease: request.lease,
-                                                 maxStalls: request.maxStalls)
+                    next = try await queue.claim(request)
                     if next.isEmpty {
                         try await queue.waitForWork(timeout: .seconds(1))
                         continue
