@@ -93,7 +93,7 @@ let package = Package(
         // The typed event vocabulary (run.queued … run.failed) and its envelope. Pure.
         .target(name: "Events", dependencies: ["JSONCore"], path: "Libraries/Events", swiftSettings: strict),
         // The job protocol over Redis Streams: enqueue, claim, lease, retry, dead letters.
-        .target(name: "Queue", dependencies: ["RedisClient", "PromptCards"], path: "Libraries/Queue", swiftSettings: strict),
+        .target(name: "Queue", dependencies: ["RedisClient", "PromptCards", "JSONCore"], path: "Libraries/Queue", swiftSettings: strict),
         // Event channels over Redis: bounded history streams plus pub/sub wake-ups.
         .target(name: "EventStreams", dependencies: ["Events", "JSONCore", "RedisClient"], path: "Libraries/EventStreams", swiftSettings: strict),
         // The outbox relay: publishes committed events from Postgres to Redis, at least once, idempotently.
@@ -102,13 +102,15 @@ let package = Package(
         .target(name: "Promptfoo", dependencies: ["Budgets", "PromptCards", yams], path: "Libraries/Promptfoo", swiftSettings: strict),
         // Postgres pool, migrations, repositories.
         .target(name: "Storage", dependencies: ["Budgets", "Events", "PromptCards", "TracePropagation", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
+        // What runs put on the queue: their test-case jobs (launching a run) and their completion webhooks.
+        .target(name: "RunJobs", dependencies: ["Events", "JSONCore", "Queue", "Storage", "TracePropagation", logging], path: "Libraries/RunJobs", swiftSettings: strict),
     ]
     + daemon("gateway", library: "GatewayService", dependencies: serviceBase + [
         "RedisClient", httpClient, .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("cards-api", library: "CardsAPIService", dependencies: serviceBase + [
         "PromptCards", "Promptfoo", "Storage", "Events", "EventStreams", "EventRelay", "Queue", "RedisClient", "LLMProxyClient",
-        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        "RunJobs", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("realtime", library: "RealtimeService", dependencies: serviceBase + [
@@ -116,7 +118,8 @@ let package = Package(
         .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
     ])
     + daemon("queue-worker", library: "QueueWorkerService", dependencies: serviceBase + [
-        "PromptCards", "Storage", "Events", "EventStreams", "EventRelay", "Queue", "RedisClient", "LLMProxyClient", httpClient,
+        "PromptCards", "Storage", "Events", "EventStreams", "EventRelay", "Queue", "RedisClient", "LLMProxyClient", "RunJobs",
+        "JSONCore", httpClient, .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("llm-proxy", library: "LLMProxyService", dependencies: serviceBase + [httpClient])
     + daemon("healthd", library: "HealthService", dependencies: serviceBase + ["RedisClient", "Storage", postgres, httpClient])
@@ -152,8 +155,8 @@ let package = Package(
             "Queue", "Events", "EventStreams", "EventRelay", "Storage", "TestSupport", "RedisClient", logging, postgres,
         ], swiftSettings: strict),
         .testTarget(name: "QueueWorkerTests", dependencies: [
-            "QueueWorkerService", "Queue", "Events", "EventStreams", "Storage", "PromptCards", "RunTestSupport", "Budgets", "RedisClient", "ServiceKit", "TestSupport",
-            hummingbird, logging, postgres, lifecycle,
+            "QueueWorkerService", "Queue", "RunJobs", "Events", "EventStreams", "Storage", "PromptCards", "RunTestSupport", "Budgets", "RedisClient", "ServiceKit", "TestSupport",
+            "JSONCore", hummingbird, logging, postgres, lifecycle, .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .testTarget(name: "HealthTests", dependencies: [
             "HealthService", "ServiceKit", "Storage", "TestSupport", logging, postgres,

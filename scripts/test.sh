@@ -12,6 +12,7 @@
 #   TEST_LLM_URL       root URL of the llama.cpp server (model id `smollm2`)
 #   PCS_BIN_DIR        the folder of the built daemons (BIN_DIR for scripts/daemons.sh)
 #   PCS_REPO_ROOT      the repository
+#   PCS_CLIENTS_PYTHON the python of .venv-clients, with the official clients (scripts/clients.sh)
 #   PCS_TEST_DIR       this run's scratch folder: put RUN_DIRs and temporary files in it;
 #                      every process whose command line, working directory or environment
 #                      refers to it is stopped at the end (the variable itself is inherited
@@ -88,7 +89,8 @@ TEST_REDIS_URL=$(<"$testdir/redis.url")
 TEST_LLM_URL=$(<"$testdir/llm.url")
 PCS_BIN_DIR=$bin_dir
 PCS_REPO_ROOT=$root
-export TEST_DATABASE_URL TEST_REDIS_URL TEST_LLM_URL PCS_BIN_DIR PCS_REPO_ROOT
+PCS_CLIENTS_PYTHON=$("$scripts/clients.sh")
+export TEST_DATABASE_URL TEST_REDIS_URL TEST_LLM_URL PCS_BIN_DIR PCS_REPO_ROOT PCS_CLIENTS_PYTHON
 log "TEST_DATABASE_URL=$TEST_DATABASE_URL TEST_REDIS_URL=$TEST_REDIS_URL TEST_LLM_URL=$TEST_LLM_URL"
 
 status=0

@@ -17,17 +17,22 @@ public struct OutboxRelay: Service {
     let logger: Logger
     let pollInterval: Duration
     let batchSize: Int
+    /// Runs after each batch is published and before it leaves the outbox (so it is retried
+    /// with the batch when it fails): the work that must follow an event at least once, such
+    /// as enqueueing a run's webhook (`RunWebhooks`), idempotently.
+    let afterPublish: (@Sendable ([OutboxEvent]) async throws -> Void)?
     private let doorbell = Doorbell()
     /// The longest one batch may take (read, publish, delete).
     static let batchDeadline = Duration.seconds(10)
 
     public init(store: OutboxStore, bus: EventBus, logger: Logger, pollInterval: Duration = .seconds(1),
-                batchSize: Int = 500) {
+                batchSize: Int = 500, afterPublish: (@Sendable ([OutboxEvent]) async throws -> Void)? = nil) {
         self.store = store
         self.bus = bus
         self.logger = logger
         self.pollInterval = pollInterval
         self.batchSize = batchSize
+        self.afterPublish = afterPublish
     }
 
     /// Tells the relay that events were committed: it publishes them now rather than at its next poll.
@@ -72,9 +77,12 @@ public struct OutboxRelay: Service {
         while !Task.isCancelled {
             // Bounded: a Postgres or Redis that stopped answering must not hold the relay (or,
             // at shutdown, the daemon) forever; the batch rolls back and is tried again.
-            let (store, bus, limit) = (self.store, self.bus, batchSize)
+            let (store, bus, limit, afterPublish) = (self.store, self.bus, batchSize, self.afterPublish)
             let outcome = try await withDeadline(Self.batchDeadline) {
-                try await store.relayBatch(limit: limit, publish: { events in _ = try await bus.publish(events) })
+                try await store.relayBatch(limit: limit, publish: { events in
+                    _ = try await bus.publish(events)
+                    try await afterPublish?(events)
+                })
             }
             switch outcome {
             case .relayed(let count) where count >= batchSize:

@@ -17,18 +17,23 @@ public struct LLMCallFailed: Error, CustomStringConvertible, Sendable, Equatable
     /// llm-proxy's status, when it answered.
     public var status: Int?
     public var description: String
+    /// How long llm-proxy asked the caller to wait (`Retry-After` on a 429 or 503).
+    public var retryAfter: Duration?
 
     public var retryable: Bool {
         switch kind {
         case .unreachable, .timedOut: true
-        case .refused: status.map { $0 >= 500 || $0 == 429 } ?? true
+        // 408 and 429 say "not now"; any other 4xx says the request itself is wrong.
+        case .refused: status.map { $0 >= 500 || $0 == 429 || $0 == 408 } ?? true
         case .malformed: false
         }
     }
 
-    public init(_ kind: Kind, status: Int? = nil, _ description: String) {
+    public init(_ kind: Kind, status: Int? = nil, _ description: String, retryAfter: Duration? = nil) {
         self.kind = kind
         self.status = status
         self.description = description
+        self.retryAfter = retryAfter
     }
+
 }

@@ -136,7 +136,8 @@ public struct LLMProxyClient: Sendable {
     private func refusal(_ response: HTTPClientResponse) async throws -> LLMCallFailed {
         let status = Int(response.status.code)
         let body = (try? await response.body.collect(upTo: 1 << 20)).map { Data($0.readableBytesView) } ?? Data()
-        return LLMCallFailed(.refused, status: status, "llm-proxy answered \(status): \(WireProblem.explanation(of: body))")
+        return LLMCallFailed(.refused, status: status, "llm-proxy answered \(status): \(WireProblem.explanation(of: body))",
+                             retryAfter: RetryAfter.parse(response.headers.first(name: "retry-after")))
     }
 
     /// What went wrong on the wire; cancellation stays cancellation, so a stopped job is

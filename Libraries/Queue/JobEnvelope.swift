@@ -81,7 +81,7 @@ public struct JobEnvelope: Sendable, Equatable {
         case "low": -1
         case let other: other.flatMap(Int.init) ?? 0
         }
-        self.owner = fields["owner"]
+        self.owner = fields["owner"].flatMap { $0.isEmpty || $0 == "-" ? nil : $0 }  // "-": nobody
         self.group = fields["group"]
         self.groupConcurrency = fields["group_concurrency"].flatMap(Int.init)
         self.backoff = Backoff(fields: fields)

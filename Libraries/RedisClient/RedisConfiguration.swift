@@ -14,6 +14,10 @@ public struct RedisConfiguration: Sendable, Equatable {
     public var poolSize: Int
     /// How long a TCP connect may take before the call fails with `RedisError.connection`.
     public var connectTimeout: Duration
+    /// A subscriber that lost Redis waits this long before its first reconnect, then twice
+    /// as long each time, up to `maximumReconnectDelay`.
+    public var firstReconnectDelay: Duration = .milliseconds(50)
+    public var maximumReconnectDelay: Duration = .seconds(2)
 
     /// Spells out every setting; the defaults match a local, password-less Redis.
     public init(

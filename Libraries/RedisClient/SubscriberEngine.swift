@@ -49,8 +49,6 @@ final class SubscriberEngine: Sendable {
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private static let firstReconnectDelay = Duration.milliseconds(50)
-    private static let maximumReconnectDelay = Duration.seconds(2)
 
     private let configuration: RedisConfiguration
     private let events: AsyncStream<RedisPubSubEvent>.Continuation
@@ -176,8 +174,8 @@ final class SubscriberEngine: Sendable {
                         // callers hear about it now. The loop keeps retrying in the background.
                         failWaitingRequests(&resend, with: error)
                     }
-                    let next = (reconnectDelay ?? Self.firstReconnectDelay / 2) * 2
-                    reconnectDelay = min(next, Self.maximumReconnectDelay)
+                    let next = (reconnectDelay ?? configuration.firstReconnectDelay / 2) * 2
+                    reconnectDelay = min(next, configuration.maximumReconnectDelay)
                     continue
                 }
                 reconnectDelay = nil
@@ -215,7 +213,7 @@ final class SubscriberEngine: Sendable {
                 context = nil
                 resend = inFlight.map(\.request).filter { $0.continuation != nil }
                 inFlight.removeAll()
-                reconnectDelay = Self.firstReconnectDelay
+                reconnectDelay = configuration.firstReconnectDelay
             }
         }
 

@@ -26,6 +26,9 @@ import Testing
 
                 let queues = try await api.send(.get, "/api/v1/queues/default", token: token)
                 #expect(queues.status == .ok && (queues.object["waiting"] as? [String: Any])?["normal"] as? Int == 1, "\(queues.text)")
+                let oldest = (queues.object["oldest_waiting_seconds"] as? [String: Any])?["normal"] as? Double
+                #expect(oldest.map { $0 >= 0 && $0 < 600 } == true, "\(queues.text)")
+                #expect((queues.object["throughput"] as? [String: Any])?["completed_per_second"] is Double, "\(queues.text)")
 
                 let cancelled = try await api.send(.post, "/api/v1/jobs/\(id)/cancel", token: token)
                 #expect(cancelled.status == .ok && cancelled.object["state"] as? String == "cancelled", "\(cancelled.text)")

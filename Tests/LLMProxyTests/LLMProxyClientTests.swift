@@ -121,3 +121,24 @@ import Testing
         #expect(throws: LLMCallFailed.self) { _ = try parser.append(ByteBuffer(repeating: UInt8(ascii: "x"), count: 65)) }
     }
 }
+
+/// `Retry-After` in both of its forms; anything else is no hint at all.
+@Suite struct RetryAfterTests {
+    @Test func secondsAndHTTPDatesAreReadAndNonsenseIsIgnored() {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)  // Tue, 14 Nov 2023 22:13:20 GMT
+        #expect(RetryAfter.parse("12", now: now) == .seconds(12))
+        #expect(RetryAfter.parse("Tue, 14 Nov 2023 22:13:50 GMT", now: now) == .seconds(30))
+        #expect(RetryAfter.parse("Tue, 14 Nov 2023 22:00:00 GMT", now: now) == .zero, "a date gone by: no wait")
+        #expect(RetryAfter.parse("-3", now: now) == nil)
+        #expect(RetryAfter.parse("soon", now: now) == nil)
+        #expect(RetryAfter.parse(nil, now: now) == nil)
+    }
+
+    @Test func timeoutsAndRateLimitsAreRetryableAndOtherRefusalsAreNot() {
+        #expect(LLMCallFailed(.refused, status: 408, "").retryable)
+        #expect(LLMCallFailed(.refused, status: 429, "").retryable)
+        #expect(LLMCallFailed(.refused, status: 503, "").retryable)
+        #expect(!LLMCallFailed(.refused, status: 400, "").retryable)
+        #expect(!LLMCallFailed(.refused, status: 404, "").retryable)
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LLMProxyClient
 import LLMProxyService
 import Logging
 import NIOCore
@@ -142,6 +143,32 @@ import Testing
                     #expect(response.headers[.contentType] == "application/problem+json")
                 }
                 try await client.execute(uri: "/health/ready", method: .get) { #expect($0.status == .serviceUnavailable) }
+            }
+        }
+    }
+
+    /// An upstream's rate limit reaches the caller as it was: 429 with its `Retry-After`, so
+    /// a worker can wait as long as the provider asked (and `LLMProxyClient` reads it).
+    @Test func anUpstreamRateLimitIsPassedOnWithItsRetryAfter() async throws {
+        let router = Router()
+        router.post("/v1/chat/completions") { _, _ -> Response in
+            Response(status: .tooManyRequests, headers: [.contentType: "application/json", .retryAfter: "7"],
+                     body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"message":"Rate limit reached","type":"requests"}}"#)))
+        }
+        let upstream = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await upstream.test(.live) { openai in
+            let app = try await proxy(["OPENAI_BASE_URL": "http://127.0.0.1:\(openai.port!)/v1", "OPENAI_API_KEY": "sk-test"])
+            try await app.test(.live) { client in
+                let body = Self.chat.replacingOccurrences(of: "\"smollm2\"", with: "\"openai/gpt-4o-mini\"")
+                try await client.execute(uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == .tooManyRequests)
+                    #expect(response.headers[.retryAfter] == "7")
+                }
+                let llm = LLMProxyClient(baseURL: "http://127.0.0.1:\(client.port!)")
+                let failure = await #expect(throws: LLMCallFailed.self) {
+                    try await llm.chat(.init(model: "openai/gpt-4o-mini", messages: [.user("Hi")]))
+                }
+                #expect(failure?.status == 429 && failure?.retryable == true && failure?.retryAfter == .seconds(7), "\(String(describing: failure))")
             }
         }
     }

@@ -162,4 +162,29 @@ import Testing
         let backoff = Backoff(kind: .fixed, delayMilliseconds: 250, jitter: 0)
         #expect((1...5).map { backoff.delay(afterAttempt: $0) } == [250, 250, 250, 250, 250])
     }
+
+    @Test func statsTellHowLongTheOldestRunnableJobWaitedAndHowManyEndedPerMinute() async throws {
+        try await TestQueue.with { q in
+            let now = JobEnvelope.nowMillis()
+            var old = TestQueue.job("old")
+            old.enqueuedAt = now - 7_000
+            var urgent = TestQueue.job("urgent", priority: 1)
+            urgent.enqueuedAt = now - 2_000
+            _ = try await q.queue.enqueue([old, urgent, TestQueue.job("new")])
+            let waiting = try await q.queue.stats(now: now)
+            #expect(waiting.oldestWaiting["normal"] == .milliseconds(7_000), "\(waiting)")
+            #expect(waiting.oldestWaiting["high"] == .milliseconds(2_000) && waiting.oldestWaiting["low"] == nil, "\(waiting)")
+
+            for _ in 0..<3 {
+                let job = try #require(try await q.claimEventually()?.job)
+                try await q.queue.complete(job)
+            }
+            let later = JobEnvelope.nowMillis() + 60_000
+            let ended = try await q.queue.stats(now: later)
+            #expect(ended.oldestWaiting.isEmpty, "nothing waits: \(ended)")
+            #expect(ended.lastFiveMinutes == ["completed": 3] && ended.completedPerSecond == 0.01, "\(ended)")
+            #expect(try await q.queue.stats(now: later + 20 * 60_000).lastFiveMinutes.isEmpty, "old minutes are forgotten")
+            #expect(try await q.queue.stats(now: later).lastFiveMinutes.isEmpty, "and pruned, not just skipped")
+        }
+    }
 }

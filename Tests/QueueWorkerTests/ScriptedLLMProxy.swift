@@ -9,8 +9,17 @@ import Synchronization
 /// while `hold()` is in force it keeps answers back until `release()`, so a test can change
 /// the world (stop Postgres, say) while a job waits for its model.
 final class ScriptedLLMProxy: Sendable {
+    /// An error status the proxy answers instead, with its `Retry-After`.
+    struct Refusal: Sendable {
+        var status: Int
+        var retryAfter: String?
+    }
+
     let answered: Int
+    /// The first calls get these answers, in order, before any is answered.
+    let refusals: [Refusal]
     private let calls = Mutex(0)
+    private let callTimes = Mutex<[ContinuousClock.Instant]>([])
     /// Calls being answered now, and the most there ever were at once.
     private let concurrency = Mutex((now: 0, most: 0))
     /// How long each answer takes (so that calls overlap when nothing stops them).
@@ -22,13 +31,16 @@ final class ScriptedLLMProxy: Sendable {
     /// What llm-proxy would report each answer cost (`X-Response-Cost`), if anything.
     let cost: String?
 
-    init(answered: Int, cost: String? = nil, answerDelay: Duration = .zero) {
+    init(answered: Int, refusals: [Refusal] = [], cost: String? = nil, answerDelay: Duration = .zero) {
         self.answered = answered
+        self.refusals = refusals
         self.cost = cost
         self.answerDelay = answerDelay
     }
 
     var callCount: Int { calls.withLock { $0 } }
+    /// When each call came in, in order.
+    var callInstants: [ContinuousClock.Instant] { callTimes.withLock { $0 } }
     /// The most calls that were being answered at once.
     var mostConcurrentCalls: Int { concurrency.withLock { $0.most } }
 
@@ -40,10 +52,20 @@ final class ScriptedLLMProxy: Sendable {
     func serve<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
         let router = Router()
         router.post("/v1/chat/completions") { _, _ -> Response in
-            let call = self.calls.withLock { count in
+            let number = self.calls.withLock { count in
                 count += 1
                 return count
             }
+            self.callTimes.withLock { $0.append(.now) }
+            if number <= self.refusals.count {
+                let refusal = self.refusals[number - 1]
+                var headers: HTTPFields = [.contentType: "application/problem+json"]
+                if let retryAfter = refusal.retryAfter { headers[.retryAfter] = retryAfter }
+                let problem = #"{"title":"refused","status":\#(refusal.status),"detail":"scripted refusal \#(number)"}"#
+                return Response(status: .init(code: refusal.status), headers: headers,
+                                body: .init(byteBuffer: ByteBuffer(string: problem)))
+            }
+            let call = number - self.refusals.count
             self.concurrency.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
             defer { self.concurrency.withLock { $0.now -= 1 } }
             if self.answerDelay > .zero { try await Task.sleep(for: self.answerDelay) }

@@ -18,6 +18,7 @@ import TestSupport
 struct WorkerHarness: Sendable {
     let database: PostgresClient
     let databaseURL: String
+    let redisURL: String
     let redis: RedisClient
     let keys: RedisKeys
     var queue: JobQueue { JobQueue(redis: redis, keys: keys) }
@@ -29,11 +30,13 @@ struct WorkerHarness: Sendable {
         return logger
     }()
 
-    static func with(_ body: @Sendable (WorkerHarness) async throws -> Void) async throws {
+    /// - Parameter redisURL: a Redis of the test's own (one it restarts, say); the shared test Redis by default.
+    static func with(redisURL: String? = nil, _ body: @Sendable (WorkerHarness) async throws -> Void) async throws {
         try await TestDatabase.with { database, url in
             try await Migrator(client: database, logger: logger).migrate()
-            let redis = RedisClient(configuration: try RedisConfiguration(url: try TestEnvironment.redisURL()))
-            let harness = WorkerHarness(database: database, databaseURL: url, redis: redis,
+            let redisURL = try redisURL ?? TestEnvironment.redisURL()
+            let redis = RedisClient(configuration: try RedisConfiguration(url: redisURL))
+            let harness = WorkerHarness(database: database, databaseURL: url, redisURL: redisURL, redis: redis,
                                         keys: RedisKeys(prefix: TestEnvironment.uniquePrefix("worker")))
             do {
                 try await harness.queue.prepare()
@@ -49,9 +52,15 @@ struct WorkerHarness: Sendable {
     /// A stored run of one test case per word with `assert` against `model`, as cards-api creates it.
     func storedRun(assert: [Assertion] = [Assertion(type: "contains", value: .string("hello"))],
                    model: String = "smollm2", template: String = "Say {{word}}",
-                   words: [String] = ["hello"], concurrency: Int = 1) async throws -> Run {
+                   words: [String] = ["hello"], concurrency: Int = 1, webhookURL: String? = nil) async throws -> Run {
         try await RunFixture(database: database, logger: Self.logger)
-            .storedRun(assert: assert, model: model, template: template, words: words, concurrency: concurrency)
+            .storedRun(assert: assert, model: model, template: template, words: words, concurrency: concurrency,
+                       webhookURL: webhookURL)
+    }
+
+    /// A stored card of a new user, one test case per word.
+    func storedCard(words: [String] = ["hello"]) async throws -> Card {
+        try await RunFixture(database: database, logger: Self.logger).storedCard(words: words)
     }
 
     /// The job of the run's first test case, as cards-api enqueues it.
@@ -71,7 +80,7 @@ struct WorkerHarness: Sendable {
     /// database, Redis and prefix.
     private func worker(_ environment: [String: String]) async throws -> some ApplicationProtocol {
         let env = EnvironmentReader([
-            "DATABASE_URL": databaseURL, "REDIS_URL": try TestEnvironment.redisURL(), "REDIS_KEY_PREFIX": keys.prefix,
+            "DATABASE_URL": databaseURL, "REDIS_URL": redisURL, "REDIS_KEY_PREFIX": keys.prefix,
             "PORT": "0", "HOST": "127.0.0.1", "WORKER_CONCURRENCY": "2",
         ].merging(environment) { _, new in new })
         return try await buildQueueWorker(config: QueueWorkerConfig(env), logger: Self.logger)

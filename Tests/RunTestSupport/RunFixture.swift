@@ -17,10 +17,9 @@ public struct RunFixture: Sendable {
         self.logger = logger
     }
 
-    /// A stored run of one test case per word in `words`, each with `assert`, against `model`.
-    public func storedRun(assert: [Assertion] = [Assertion(type: "contains", value: .string("hello"))],
-                          model: String = "smollm2", template: String = "Say {{word}}",
-                          words: [String] = ["hello"], concurrency: Int = 1) async throws -> Run {
+    /// A stored card of a new user, with one test case per word in `words`, each with `assert`.
+    public func storedCard(assert: [Assertion] = [Assertion(type: "contains", value: .string("hello"))],
+                           template: String = "Say {{word}}", words: [String] = ["hello"]) async throws -> Card {
         let user = try await PostgresUserRepository(client: database, logger: logger)
             .create(email: "w\(UUID().uuidString.prefix(8))@example.com", passwordHash: "x")
         let card = try await PostgresCardRepository(client: database, logger: logger)
@@ -29,11 +28,19 @@ public struct RunFixture: Sendable {
             _ = try await PostgresTestCaseRepository(client: database, logger: logger)
                 .create(cardID: card.id, description: "", vars: ["word": .string(word)], assert: assert, threshold: nil)
         }
+        return card
+    }
+
+    /// A stored run of one test case per word in `words`, each with `assert`, against `model`.
+    public func storedRun(assert: [Assertion] = [Assertion(type: "contains", value: .string("hello"))],
+                          model: String = "smollm2", template: String = "Say {{word}}",
+                          words: [String] = ["hello"], concurrency: Int = 1, webhookURL: String? = nil) async throws -> Run {
+        let card = try await storedCard(assert: assert, template: template, words: words)
         let admission = RunAdmission(jobsPerRun: BudgetCatalog.jobsPerRun.standard,
                                      activeRunsPerUser: BudgetCatalog.activeRunsPerUser.standard,
                                      queuedJobsPerUser: BudgetCatalog.queuedJobsPerUser.standard)
-        let candidate = Run.queued(cardID: card.id, ownerID: user.id, cardVersion: card.version, models: [model],
-                                   repeat: 1, concurrency: concurrency, total: 0)
+        let candidate = Run.queued(cardID: card.id, ownerID: card.ownerID, cardVersion: card.version, models: [model],
+                                   repeat: 1, concurrency: concurrency, total: 0, webhookURL: webhookURL)
         guard case .created(let run) = try await RunStore(client: database, logger: logger)
             .create(candidate, template: card.template, idempotencyKey: nil, admission: admission)
         else { throw FixtureError("the run was not created") }

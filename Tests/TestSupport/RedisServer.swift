@@ -6,22 +6,27 @@ import Glibc
 #endif
 
 /// A throw-away `redis-server` for one test: loopback only, own port, own temp directory,
-/// no persistence. Stopped (and its directory removed) when the object goes away.
+/// no persistence unless asked for (`persistent`: an AOF fsynced on every write, as a
+/// production Redis that must not lose jobs runs). Stopped (and its directory removed)
+/// when the object goes away.
 public final class RedisServer: Sendable {
     /// The TCP port it listens on; kept across `restart()`.
     public let port: Int
     /// Its working directory (and log: `redis.log` inside).
     public let directory: String
     private let executable: String
+    /// Whether it keeps its data in an append-only file, across `restart()`.
+    public let persistent: Bool
     private let process: Mutex<ManagedProcess?>
 
     /// `redis://127.0.0.1:<port>/0`, ready for `RedisConfiguration(url:)`.
     public var url: String { "redis://127.0.0.1:\(port)/0" }
 
-    private init(port: Int, directory: String, executable: String, process: ManagedProcess) {
+    private init(port: Int, directory: String, executable: String, persistent: Bool, process: ManagedProcess) {
         self.port = port
         self.directory = directory
         self.executable = executable
+        self.persistent = persistent
         self.process = Mutex(process)
     }
 
@@ -32,7 +37,7 @@ public final class RedisServer: Sendable {
     }
 
     /// Starts a server on a free port and returns once it accepts connections.
-    public static func start() async throws -> RedisServer {
+    public static func start(persistent: Bool = false) async throws -> RedisServer {
         let executable = try locateExecutable()
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pcs-redis-\(UUID().uuidString)").path
@@ -43,8 +48,9 @@ public final class RedisServer: Sendable {
         for _ in 0..<5 {
             let port = try FreePort.next()
             do {
-                let process = try await launch(executable: executable, port: port, directory: directory)
-                return RedisServer(port: port, directory: directory, executable: executable, process: process)
+                let process = try await launch(executable: executable, port: port, directory: directory, persistent: persistent)
+                return RedisServer(port: port, directory: directory, executable: executable, persistent: persistent,
+                                   process: process)
             } catch {
                 lastError = error
             }
@@ -67,8 +73,8 @@ public final class RedisServer: Sendable {
         await running?.terminate(timeout: .seconds(5))
     }
 
-    /// Stops the server and starts a new one on the same port, with empty data (there is no
-    /// persistence), returning once it accepts connections again.
+    /// Stops the server and starts a new one on the same port, returning once it accepts
+    /// connections again: with its data when `persistent` (read back from the AOF), else empty.
     public func restart() async throws {
         await stop()
         // The port was just released; retry briefly in case the kernel still holds it.
@@ -76,7 +82,8 @@ public final class RedisServer: Sendable {
         for attempt in 0..<20 {
             if attempt > 0 { try await Task.sleep(for: .milliseconds(100)) }
             do {
-                let started = try await Self.launch(executable: executable, port: port, directory: directory)
+                let started = try await Self.launch(executable: executable, port: port, directory: directory,
+                                                    persistent: persistent)
                 process.withLock { $0 = started }
                 return
             } catch {
@@ -86,12 +93,12 @@ public final class RedisServer: Sendable {
         throw lastError ?? RedisServerError("redis-server did not restart on port \(port)")
     }
 
-    private static func launch(executable: String, port: Int, directory: String) async throws -> ManagedProcess {
+    private static func launch(executable: String, port: Int, directory: String, persistent: Bool) async throws -> ManagedProcess {
+        let persistence = persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]
         let process = try await ManagedProcess.launch(
             executable: executable,
-            arguments: [
-                "--save", "", "--appendonly", "no", "--dir", directory,
-                "--port", String(port), "--bind", "127.0.0.1", "--daemonize", "no",
+            arguments: ["--save", ""] + persistence + [
+                "--dir", directory, "--port", String(port), "--bind", "127.0.0.1", "--daemonize", "no",
             ],
             logFile: directory + "/redis.log")
         do {

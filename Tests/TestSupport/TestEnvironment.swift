@@ -23,6 +23,8 @@ public enum TestEnvironment {
     public static func llmURL() throws -> String { try value("TEST_LLM_URL") }
     /// Where `swift build` put the daemons.
     public static func binDirectory() throws -> String { try value("PCS_BIN_DIR") }
+    /// The python with the official clients installed (redis-py, …): scripts/clients.sh.
+    public static func clientsPython() throws -> String { try value("PCS_CLIENTS_PYTHON") }
 
     /// The repository root: from the environment, else found from this file's location.
     public static func repositoryRoot() -> String {

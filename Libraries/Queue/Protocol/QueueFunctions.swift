@@ -11,7 +11,7 @@ import Foundation
 /// reads a clock and replicas replay it identically.
 enum QueueFunctions {
     /// Bumped whenever a function's arguments or a key's layout change.
-    static let version = 1
+    static let version = 2
 
     static let library = #"""
     #!lua name=pcs_queue
@@ -152,6 +152,8 @@ enum QueueFunctions {
       local key = base .. ':job:' .. id
       redis.call('HSET', key, 'state', state, 'finished_at', now, ...)
       redis.call('HINCRBY', base .. ':stats', state, 1)
+      -- Per-minute counts for throughput (`pcsq_stats` reads and prunes them).
+      redis.call('HINCRBY', base .. ':rate', math.floor(tonumber(now) / 60000) .. ':' .. state, 1)
       forget(base, id, group or redis.call('HGET', key, 'group'), retention)
     end
 
@@ -549,6 +551,49 @@ enum QueueFunctions {
       ready(base, id, false)
       event(base, 'added', id, 'state', 'waiting', 'retry', '1')
       return 'requeued'
+    end)
+
+    -- KEYS: base. ARGV: now. Returns {oldest, rate}: `oldest` is lane/enqueue-time pairs, the
+    -- oldest job each lane could run now (the heads of at most 1000 eligible groups' lists;
+    -- a group held at its concurrency limit is not eligible), and `rate` is
+    -- `<minute>:<state>`/count pairs of the jobs that ended in each of the last 10 minutes
+    -- (older counts are deleted).
+    redis.register_function('pcsq_stats', function(keys, args)
+      local base, now = keys[1], tonumber(args[1])
+      local oldest, scanned = {}, 0
+      for _, lane in ipairs(LANES) do
+        for _, owner in ipairs(redis.call('ZRANGE', base .. ':owners:' .. lane, 0, 199)) do
+          if scanned >= 1000 then break end
+          for _, group in ipairs(redis.call('ZRANGE', base .. ':groups:' .. lane .. ':' .. owner, 0, 999 - scanned)) do
+            scanned = scanned + 1
+            local head = redis.call('LINDEX', base .. ':wait:' .. lane .. ':' .. group, 0)
+            if head then
+              local j = redis.call('HMGET', base .. ':job:' .. head, 'enqueued_at', 'state')
+              local at = tonumber(j[1])
+              if at and j[2] == 'waiting' and (not oldest[lane] or at < oldest[lane]) then oldest[lane] = at end
+            end
+          end
+        end
+      end
+      -- Entries pushed by hand and not yet taken in wait in the normal lane's place.
+      local intake = redis.call('XRANGE', base .. ':intake', '-', '+', 'COUNT', 1)[1]
+      if intake then
+        local at = tonumber(string.match(intake[1], '^(%d+)'))
+        if at and (not oldest.normal or at < oldest.normal) then oldest.normal = at end
+      end
+      local pairs_ = {}
+      for lane, at in pairs(oldest) do table.insert(pairs_, lane); table.insert(pairs_, tostring(at)) end
+      local rate, minute = {}, math.floor(now / 60000)
+      local fields = redis.call('HGETALL', base .. ':rate')
+      for i = 1, #fields, 2 do
+        local m = tonumber(string.match(fields[i], '^(%d+):'))
+        if not m or m < minute - 10 then
+          redis.call('HDEL', base .. ':rate', fields[i])
+        else
+          table.insert(rate, fields[i]); table.insert(rate, fields[i + 1])
+        end
+      end
+      return {pairs_, rate}
     end)
 
     redis.register_function('pcsq_version', function() return @VERSION@ end)

@@ -38,6 +38,16 @@ public struct EnvironmentReader: Sendable {
         return value
     }
 
+    /// `1`/`true`/`yes`/`on` or `0`/`false`/`no`/`off` (any case); anything else is an error.
+    public func bool(_ name: String, default fallback: Bool) throws(ConfigError) -> Bool {
+        guard let raw = optional(name) else { return fallback }
+        switch raw.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigError(variable: name, reason: "must be 1 or 0 (true or false), got \"\(raw)\"")
+        }
+    }
+
     public func double(_ name: String, default fallback: Double, range: ClosedRange<Double>) throws(ConfigError) -> Double {
         guard let raw = optional(name) else { return fallback }
         guard let value = Double(raw), range.contains(value) else {

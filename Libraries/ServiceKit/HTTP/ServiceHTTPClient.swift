@@ -21,6 +21,16 @@ public enum ServiceHTTPClient {
         configuration.decompression = .disabled
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
+
+    /// For calls to URLs users gave (webhooks): redirects are not followed, since a public
+    /// receiver could otherwise send the call on to an address the caller checked it is not.
+    public static let outbound: HTTPClient = {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.timeout.connect = .seconds(5)
+        configuration.connectionPool.idleTimeout = .seconds(30)
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 }
 
 extension Duration {

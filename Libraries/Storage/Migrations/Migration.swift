@@ -14,6 +14,6 @@ public struct Migration: Sendable {
     /// a daemon is one self-contained binary.
     public static let all: [Migration] = [
         .v001Initial, .v002KeysVersionsSearch, .v003DefaultModels, .v004CardChangeNotifications, .v005RunSnapshots,
-        .v006CanonicalEmails, .v007EventOutbox, .v008EventTraceContext,
+        .v006CanonicalEmails, .v007EventOutbox, .v008EventTraceContext, .v009Webhooks,
     ]
 }

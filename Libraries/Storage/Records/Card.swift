@@ -12,6 +12,8 @@ public struct Card: Codable, Sendable, Equatable {
     public var version: Int
     /// Models a run uses when it names none.
     public var defaultModels: [String]
+    /// Where the end of each run of the card is announced, unless the run names its own.
+    public var webhookURL: String? = nil
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -19,6 +21,7 @@ public struct Card: Codable, Sendable, Equatable {
         case id, title, description, template, variables, tags, version
         case ownerID = "owner_id"
         case defaultModels = "default_models"
+        case webhookURL = "webhook_url"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -34,6 +37,7 @@ public struct Card: Codable, Sendable, Equatable {
         try container.encode(tags, forKey: .tags)
         try container.encode(version, forKey: .version)
         try container.encode(defaultModels, forKey: .defaultModels)
+        try container.encode(webhookURL, forKey: .webhookURL)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
     }

@@ -39,15 +39,19 @@ public struct CardChanges: Sendable, Equatable {
     public var variables: [String]?
     public var tags: [String]?
     public var defaultModels: [String]?
+    /// A new webhook URL; `""` removes the card's.
+    public var webhookURL: String?
 
     public init(title: String? = nil, description: String? = nil, template: String? = nil,
-                variables: [String]? = nil, tags: [String]? = nil, defaultModels: [String]? = nil) {
+                variables: [String]? = nil, tags: [String]? = nil, defaultModels: [String]? = nil,
+                webhookURL: String? = nil) {
         self.title = title
         self.description = description
         self.template = template
         self.variables = variables
         self.tags = tags
         self.defaultModels = defaultModels
+        self.webhookURL = webhookURL
     }
 }
 

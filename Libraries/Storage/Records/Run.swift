@@ -37,14 +37,17 @@ public struct Run: Codable, Sendable, Equatable {
     public var threshold: Double? = nil
     /// Why the run ended `failed` (nil for every other status).
     public var failureReason: String? = nil
+    /// Where the run's end is announced (a signed `POST`, docs/QUEUE.md); nil for nowhere.
+    public var webhookURL: String? = nil
 
     /// A new run, not yet started.
     public static func queued(id: UUID = UUID(), cardID: UUID, ownerID: UUID, cardVersion: Int, models: [String],
-                              repeat: Int, concurrency: Int, total: Int, threshold: Double? = nil, createdAt: Date = .now) -> Run {
+                              repeat: Int, concurrency: Int, total: Int, threshold: Double? = nil, webhookURL: String? = nil,
+                              createdAt: Date = .now) -> Run {
         Run(id: id, cardID: cardID, ownerID: ownerID, cardVersion: cardVersion, status: .queued, models: models,
             repeat: `repeat`, concurrency: concurrency, total: total, completed: 0, passed: 0, failed: 0, errored: 0,
             score: nil, latencyP50Ms: nil, latencyP95Ms: nil, latencyP99Ms: nil, promptTokens: 0, completionTokens: 0,
-            cost: 0, createdAt: createdAt, startedAt: nil, finishedAt: nil, threshold: threshold)
+            cost: 0, createdAt: createdAt, startedAt: nil, finishedAt: nil, threshold: threshold, webhookURL: webhookURL)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -61,6 +64,7 @@ public struct Run: Codable, Sendable, Equatable {
         case startedAt = "started_at"
         case finishedAt = "finished_at"
         case failureReason = "failure_reason"
+        case webhookURL = "webhook_url"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -90,5 +94,6 @@ public struct Run: Codable, Sendable, Equatable {
         try container.encode(finishedAt, forKey: .finishedAt)
         try container.encode(threshold, forKey: .threshold)
         try container.encode(failureReason, forKey: .failureReason)
+        try container.encode(webhookURL, forKey: .webhookURL)
     }
 }

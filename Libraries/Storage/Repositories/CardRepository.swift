@@ -6,7 +6,7 @@ import PostgresNIO
 /// Every change creates an immutable version.
 public protocol CardRepository: Sendable {
     func create(ownerID: UUID, title: String, description: String, template: String, variables: [String], tags: [String],
-                defaultModels: [String]) async throws -> Card
+                defaultModels: [String], webhookURL: String?) async throws -> Card
     func find(id: UUID, ownerID: UUID?) async throws -> Card?
     /// Newest first; with `query`, ranked full-text matches instead; `tag` filters.
     func list(ownerID: UUID?, query: String?, tag: String?, limit: Int, after cursor: PageCursor?) async throws -> Page<Card>
@@ -22,7 +22,7 @@ public protocol CardRepository: Sendable {
 extension CardRepository {
     public func create(ownerID: UUID, title: String, description: String, template: String, variables: [String], tags: [String]) async throws -> Card {
         try await create(ownerID: ownerID, title: title, description: description, template: template, variables: variables,
-                         tags: tags, defaultModels: [])
+                         tags: tags, defaultModels: [], webhookURL: nil)
     }
 
     public func list(ownerID: UUID?, limit: Int, after cursor: PageCursor?) async throws -> Page<Card> {
@@ -34,7 +34,7 @@ public struct PostgresCardRepository: CardRepository {
     let client: PostgresClient
     let logger: Logger
 
-    static let columns = "id, owner_id, title, description, template, variables, tags, version, created_at, updated_at, (extract(epoch from created_at) * 1000000)::bigint, default_models"
+    static let columns = "id, owner_id, title, description, template, variables, tags, version, created_at, updated_at, (extract(epoch from created_at) * 1000000)::bigint, default_models, webhook_url"
 
     public init(client: PostgresClient, logger: Logger) {
         self.client = client
@@ -42,12 +42,13 @@ public struct PostgresCardRepository: CardRepository {
     }
 
     public func create(ownerID: UUID, title: String, description: String, template: String, variables: [String], tags: [String],
-                       defaultModels: [String]) async throws -> Card {
+                       defaultModels: [String], webhookURL: String?) async throws -> Card {
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
-                INSERT INTO cards (id, owner_id, title, description, template, variables, tags, default_models)
-                VALUES (\(UUID()), \(ownerID), \(title), \(description), \(template), \(variables), \(tags), \(defaultModels))
+                INSERT INTO cards (id, owner_id, title, description, template, variables, tags, default_models, webhook_url)
+                VALUES (\(UUID()), \(ownerID), \(title), \(description), \(template), \(variables), \(tags), \(defaultModels),
+                        \(webhookURL))
                 RETURNING \(unescaped: Self.columns)
                 """, logger: logger)
             guard let card = try await Self.decode(rows).first?.card else {
@@ -112,6 +113,8 @@ public struct PostgresCardRepository: CardRepository {
                     variables = coalesce(\(changes.variables)::text[], variables),
                     tags = coalesce(\(changes.tags)::text[], tags),
                     default_models = coalesce(\(changes.defaultModels)::text[], default_models),
+                    webhook_url = CASE WHEN \(changes.webhookURL)::text IS NULL THEN webhook_url
+                                       ELSE nullif(\(changes.webhookURL)::text, '') END,
                     version = version + 1, updated_at = now()
                 WHERE id = \(id) AND (\(ownerID)::uuid IS NULL OR owner_id = \(ownerID))
                   AND (\(expectedVersion)::integer IS NULL OR version = \(expectedVersion))
@@ -184,7 +187,8 @@ public struct PostgresCardRepository: CardRepository {
                 description: try r[3].decode(String.self), template: try r[4].decode(String.self),
                 variables: try r[5].decode([String].self), tags: try r[6].decode([String].self),
                 version: try r[7].decode(Int.self), defaultModels: try r[11].decode([String].self),
-                createdAt: try r[8].decode(Date.self), updatedAt: try r[9].decode(Date.self))
+                webhookURL: try r[12].decode(String?.self), createdAt: try r[8].decode(Date.self),
+                updatedAt: try r[9].decode(Date.self))
             cards.append((card, try r[10].decode(Int64.self)))
         }
         return cards

@@ -7,7 +7,7 @@ enum RunRow {
     static let columns = """
         id, card_id, owner_id, card_version, status, models, repeat, concurrency, total, completed, passed, failed, errored,
         score, latency_p50_ms, latency_p95_ms, latency_p99_ms, prompt_tokens, completion_tokens, cost, created_at, started_at, finished_at,
-        threshold, failure_reason
+        threshold, failure_reason, webhook_url
         """
 
     /// `columns`, each prefixed with `runs.`, for statements that join another table.
@@ -25,7 +25,7 @@ enum RunRow {
         var runs: [(run: Run, micros: Int64)] = []
         for try await row in rows {
             let r = row.makeRandomAccess()
-            runs.append((try decode(r), try r[25].decode(Int64.self)))
+            runs.append((try decode(r), try r[26].decode(Int64.self)))
         }
         return runs
     }
@@ -44,6 +44,7 @@ enum RunRow {
             createdAt: try r[20].decode(Date.self), startedAt: try r[21].decode(Date?.self), finishedAt: try r[22].decode(Date?.self))
         run.threshold = try r[23].decode(Double?.self)
         run.failureReason = try r[24].decode(String?.self)
+        run.webhookURL = try r[25].decode(String?.self)
         return run
     }
 }

@@ -54,10 +54,10 @@ extension RunStore {
             stored.total = total
             try await connection.query("""
                 INSERT INTO runs (id, card_id, owner_id, card_version, status, models, repeat, concurrency, total, threshold,
-                                  idempotency_key, created_at, template)
+                                  idempotency_key, created_at, template, webhook_url)
                 VALUES (\(stored.id), \(stored.cardID), \(stored.ownerID), \(stored.cardVersion), \(stored.status.rawValue),
                         \(stored.models), \(stored.repeat), \(stored.concurrency), \(total), \(stored.threshold),
-                        \(idempotencyKey), \(stored.createdAt), \(template))
+                        \(idempotencyKey), \(stored.createdAt), \(template), \(stored.webhookURL))
                 """, logger: logger)
             try await OutboxWriter.append([.queued(stored)], on: connection, logger: logger)
             try await connection.query("""

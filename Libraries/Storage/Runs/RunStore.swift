@@ -268,3 +268,18 @@ public struct RunStore: Sendable {
         }
     }
 }
+
+extension RunStore {
+    /// Where each of these runs announces its end: the runs that have a webhook, with their owner.
+    public func webhooks(of runIDs: [UUID]) async throws -> [(runID: UUID, ownerID: UUID, url: String)] {
+        guard !runIDs.isEmpty else { return [] }
+        return try await bounded { [client, logger] in
+            var found: [(runID: UUID, ownerID: UUID, url: String)] = []
+            let rows = try await client.query("""
+                SELECT id, owner_id, webhook_url FROM runs WHERE id = ANY(\(runIDs)) AND webhook_url IS NOT NULL
+                """, logger: logger)
+            for try await (id, owner, url) in rows.decode((UUID, UUID, String).self) { found.append((id, owner, url)) }
+            return found
+        }
+    }
+}

@@ -7,6 +7,7 @@ import PostgresNIO
 import EventStreams
 import Queue
 import RedisClient
+import RunJobs
 import ServiceKit
 import Storage
 
@@ -57,10 +58,12 @@ func makeCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -> CardsA
     let cards = InvalidatingCardRepository(base: PostgresCardRepository(client: postgres, logger: logger), cache: cardCache)
     let testCases = PostgresTestCaseRepository(client: postgres, logger: logger)
     let runs = PostgresRunRepository(client: postgres, logger: logger)
-    let relay = OutboxRelay(store: OutboxStore(client: postgres, logger: logger), bus: EventBus(redis: redis, keys: keys),
-                            logger: logger)
-    let store = RunStore(client: postgres, logger: logger, eventsCommitted: { relay.announce() })
     let queue = JobQueue(redis: redis, keys: keys)
+    // A run cancelled here ends here: its webhook is enqueued as its event is relayed.
+    let webhooks = RunWebhooks(runs: RunStore(client: postgres, logger: logger), queue: queue)
+    let relay = OutboxRelay(store: OutboxStore(client: postgres, logger: logger), bus: EventBus(redis: redis, keys: keys),
+                            logger: logger, afterPublish: { try await webhooks.enqueueDeliveries(for: $0) })
+    let store = RunStore(client: postgres, logger: logger, eventsCommitted: { relay.announce() })
 
     let checks = [
         ReadinessCheck(name: "postgres", componentType: "datastore") { try await postgres.query("SELECT 1") },
@@ -86,6 +89,7 @@ func makeCardsAPI(config: CardsAPIConfig, logger: Logger) async throws -> CardsA
                                                 defaultEmbeddingModel: config.graderEmbeddingModel),
                          limits: config.limits.assertions).register(on: api)
     JobsController(queue: queue).register(on: api)
+    WebhooksController(secrets: WebhookSecretRepository(client: postgres, logger: logger)).register(on: api)
     RunsController(cards: cards, runs: runs,
                    launcher: RunLauncher(store: store, runs: runs, queue: queue, admission: RunAdmission(
                        jobsPerRun: config.limits.jobsPerRun, activeRunsPerUser: config.limits.activeRunsPerUser,

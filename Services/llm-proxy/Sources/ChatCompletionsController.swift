@@ -33,8 +33,9 @@ struct ChatCompletionsController<Context: IdentifiedRequestContext>: Sendable {
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
             return Response(status: .ok, headers: headers, body: body)
-        case .document(let status, let buffer):
+        case .document(let status, let buffer, let retryAfter):
             headers[.contentType] = "application/json"
+            if let retryAfter { headers[.retryAfter] = retryAfter }
             if status == .ok, let cost = cost(of: buffer, route: route) {
                 headers[.responseCost] = "\(cost)"
             }

@@ -7,6 +7,7 @@ import PostgresNIO
 import EventStreams
 import Queue
 import RedisClient
+import RunJobs
 import ServiceKit
 import Storage
 
@@ -25,18 +26,30 @@ public func buildQueueWorker(config: QueueWorkerConfig, logger: Logger) async th
     // The series exist from the start (empty until the maintenance loop's first refresh, a
     // moment later), so a scrape never finds the queue's metrics missing.
     QueueMetrics(queue: queue).record(QueueDepth(waiting: [:], delayed: 0, active: 0, dead: 0))
+    let webhooks = RunWebhooks(runs: RunStore(client: postgres, logger: logger, callTimeout: config.databaseTimeout),
+                               queue: queue)
     let relay = OutboxRelay(store: OutboxStore(client: postgres, logger: logger), bus: EventBus(redis: redis, keys: keys),
-                            logger: logger)
+                            logger: logger, afterPublish: { try await webhooks.enqueueDeliveries(for: $0) })
     let runs = RunStore(client: postgres, logger: logger, callTimeout: config.databaseTimeout,
                         eventsCommitted: { relay.announce() })
     let llm = LLMProxyClient(baseURL: config.llmProxyURL, timeout: config.llmTimeout)
-    let executor = TestCaseExecutor(
-        runs: runs, llm: llm, maxTokens: config.maxTokens,
+    let evaluator = CaseEvaluator(
+        llm: llm, maxTokens: config.maxTokens,
         grader: LLMProxyGrader(client: llm, defaultModel: config.graderModel,
                                defaultEmbeddingModel: config.graderEmbeddingModel),
         limits: config.limits)
-    let worker = WorkerService(queue: queue, executor: executor,
-                               settler: DeadLetterSettler(queue: queue, executor: executor, runs: runs, logger: logger),
+    let launcher = RunLauncher(store: runs, runs: PostgresRunRepository(client: postgres, logger: logger), queue: queue,
+                               admission: config.admission)
+    let handlers: [String: any JobHandler] = [
+        ExecuteTestCaseJob.type: TestCaseJobHandler(executor: TestCaseExecutor(runs: runs, evaluator: evaluator)),
+        StartRunJob.type: StartRunJobHandler(cards: PostgresCardRepository(client: postgres, logger: logger),
+                                             launcher: launcher),
+        WebhookDeliveryJob.type: WebhookDeliveryHandler(secrets: WebhookSecretRepository(client: postgres, logger: logger),
+                                                        allowPrivate: config.webhookAllowPrivate,
+                                                        timeout: config.webhookTimeout),
+    ]
+    let worker = WorkerService(queue: queue, handlers: handlers,
+                               settler: DeadLetterSettler(queue: queue, handlers: handlers, runs: runs, logger: logger),
                                consumer: config.consumerName, concurrency: config.concurrency,
                                stallTimeout: config.stallTimeout, shutdownGrace: config.shutdownGrace,
                                limits: config.limits, inFlight: InFlightJobs(),

@@ -1,3 +1,4 @@
+import Budgets
 import Foundation
 import PostgresNIO
 import RedisClient
@@ -31,6 +32,12 @@ public struct QueueWorkerConfig: Sendable {
     /// The model that embeds for `similar` and `answer-relevance` when an assertion names none.
     public var graderEmbeddingModel: String
     public var limits: QueueWorkerLimits
+    /// Deliver webhooks to loopback and private addresses too (normally refused).
+    public var webhookAllowPrivate: Bool
+    /// The longest one webhook delivery may take.
+    public var webhookTimeout: Duration
+    /// The budgets a `run.start` job's run is admitted within, as cards-api's runs are.
+    public var admission: RunAdmission
 
     public init(_ env: EnvironmentReader) throws(ConfigError) {
         server = try ServerConfig(env, defaultPort: 8103)
@@ -49,5 +56,10 @@ public struct QueueWorkerConfig: Sendable {
         graderModel = env.string("GRADER_MODEL", default: "smollm2")
         graderEmbeddingModel = env.string("GRADER_EMBEDDING_MODEL", default: graderModel)
         limits = try QueueWorkerLimits(env)
+        webhookAllowPrivate = try env.bool("WEBHOOK_ALLOW_PRIVATE", default: false)
+        webhookTimeout = .seconds(try env.int("WEBHOOK_TIMEOUT_SECONDS", default: 10, range: 1...300))
+        admission = RunAdmission(jobsPerRun: try env.budget(BudgetCatalog.jobsPerRun),
+                                 activeRunsPerUser: try env.budget(BudgetCatalog.activeRunsPerUser),
+                                 queuedJobsPerUser: try env.budget(BudgetCatalog.queuedJobsPerUser))
     }
 }

@@ -15,7 +15,8 @@ import TracePropagation
 /// back to the queue after `shutdownGrace`, so no job waits for a lease to run out.
 struct WorkerService: Service {
     let queue: JobQueue
-    let executor: TestCaseExecutor
+    /// What each job type does; a job of a type not here is dead-lettered.
+    let handlers: [String: any JobHandler]
     let settler: DeadLetterSettler
     let consumer: String
     let concurrency: Int
@@ -140,17 +141,15 @@ struct WorkerService: Service {
             envelope = decoded
         }
         if let traceID = envelope.traceparent.flatMap(TraceContext.traceID(of:)) { logger[metadataKey: "trace_id"] = "\(traceID)" }
-        guard envelope.type == ExecuteTestCaseJob.type,
-              let payload = try? JSONDecoder().decode(ExecuteTestCaseJob.self, from: Data(envelope.payload.utf8))
-        else {
-            logger.error("dead-lettering a job of unknown type or payload", metadata: ["type": "\(envelope.type)"])
-            _ = try? await queue.fail(job, error: "unknown job type or invalid payload for \(envelope.type)", disposition: .dead)
+        guard let handler = handlers[envelope.type] else {
+            logger.error("dead-lettering a job of unknown type", metadata: ["type": "\(envelope.type)"])
+            _ = try? await queue.fail(job, error: "unknown job type \(envelope.type)", disposition: .dead)
             return []
         }
         let stop = inFlight.track(job.id)
         defer { inFlight.forget(job.id) }
         do {
-            let result = try await withThrowingTaskGroup(of: TestCaseExecutor.Outcome?.self) { group in
+            let result = try await withThrowingTaskGroup(of: String?.self) { group in
                 group.addTask {
                     try await stop.wait()
                     throw Stopped()
@@ -168,11 +167,11 @@ struct WorkerService: Service {
                         }
                     }
                 }
-                let (executor, isLast, jobLogger) = (self.executor, envelope.attempt >= envelope.maxAttempts, logger)
+                let (isLast, jobLogger) = (envelope.attempt >= envelope.maxAttempts, logger)
                 group.addTask {
                     try await TraceContext.withJobSpan(envelope.type, continuing: envelope.traceparent, jobID: envelope.id) {
                         try await withDeadline(limits.jobDeadline.seconds) {
-                            try await executor.execute(payload, jobID: envelope.id, isLastAttempt: isLast, logger: jobLogger)
+                            try await handler.perform(envelope, isLastAttempt: isLast, logger: jobLogger)
                         }
                     }
                 }
@@ -182,16 +181,16 @@ struct WorkerService: Service {
                 }
                 throw CancellationError()
             }
-            let done = try await queue.complete(job, result: #"{"outcome":"\#(result)"}"#, thenClaim: next)
+            let done = try await queue.complete(job, result: result, thenClaim: next)
             outcome = "completed"
             return done.next
         } catch is DeadlineExceeded {
             outcome = "deadline"
-            // The heartbeat kept the lease; the deadline ends the job. Its case is errored, not
-            // retried: a second attempt would most likely hang the same way.
+            // The heartbeat kept the lease; the deadline ends the job. It is not retried: a
+            // second attempt would most likely hang the same way.
             let reason = limits.jobDeadline.exceeded("the job's work (render, model call, grading)").reason
             logger.warning("job over its deadline", metadata: ["reason": "\(reason)"])
-            await finish(job, payload: payload, jobID: envelope.id, erroredWith: reason, logger: logger)
+            await finish(job, envelope, handler: handler, overDeadline: reason, logger: logger)
         } catch is Stopped {
             outcome = "cancelled"
             logger.info("job stopped: it was cancelled")
@@ -206,9 +205,18 @@ struct WorkerService: Service {
             // The worker is being stopped hard: the job's lease runs out and it is reclaimed.
             logger.info("job interrupted by shutdown; it will be reclaimed")
         } catch {
+            let disposition: JobQueue.Disposition
+            let backoff = envelope.backoff.delay(afterAttempt: envelope.attempt)
+            switch error as? JobFailure {
+            case .unrecoverable?:
+                disposition = .dead
+            case .retryLater(_, let after)?:
+                disposition = .retry(afterMilliseconds: max(backoff, after.milliseconds))
+            case nil:
+                disposition = .retry(afterMilliseconds: backoff)
+            }
             do {
-                let wait = envelope.backoff.delay(afterAttempt: envelope.attempt)
-                let state = try await queue.fail(job, error: "\(error)", disposition: .retry(afterMilliseconds: wait))
+                let state = try await queue.fail(job, error: "\(error)", disposition: disposition)
                 logger.warning("job failed", metadata: ["error": "\(error)", "state": "\(state.map(\.rawValue) ?? "lost")"])
             } catch {
                 logger.error("could not record a job failure; it will be reclaimed", metadata: ["error": "\(error)"])
@@ -217,24 +225,23 @@ struct WorkerService: Service {
         return []
     }
 
-    /// Records the job's case as errored, then completes the job. When Postgres cannot take
-    /// the record now, the job is dead-lettered with the reason instead, and the settler
-    /// records its case once Postgres is back: the job is over, and leaving it to be
-    /// reclaimed would only stall it again. Only when Redis fails too does it stay
-    /// unfinished, to be reclaimed.
-    private func finish(_ job: ClaimedJob, payload: ExecuteTestCaseJob, jobID: String, erroredWith reason: String,
+    /// Completes a job that ran out of time with what its handler makes of that (a run's
+    /// case errored). When that cannot be done now (Postgres is down), the job is
+    /// dead-lettered with the reason instead, and the settler makes it good once Postgres is
+    /// back: the job is over, and leaving it to be reclaimed would only stall it again. Only
+    /// when Redis fails too does it stay unfinished, to be reclaimed.
+    private func finish(_ job: ClaimedJob, _ envelope: JobEnvelope, handler: any JobHandler, overDeadline reason: String,
                         logger: Logger) async {
-        var recorded = false
+        var result: String?
         do {
-            try await executor.recordErrored(payload, jobID: jobID, reason: reason, logger: logger)
-            recorded = true
+            result = try await handler.overDeadline(envelope, reason: reason, logger: logger)
         } catch {
-            logger.error("could not record an errored job; its dead letter will be settled",
+            logger.error("could not record a job over its deadline; its dead letter will be settled",
                          metadata: ["error": "\(error)"])
         }
         do {
-            if recorded {
-                try await queue.complete(job, result: #"{"outcome":"errored"}"#)
+            if let result {
+                try await queue.complete(job, result: result)
             } else {
                 _ = try await queue.fail(job, error: reason, disposition: .dead)
             }

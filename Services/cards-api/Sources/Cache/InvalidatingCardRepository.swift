@@ -9,9 +9,9 @@ struct InvalidatingCardRepository: CardRepository {
     let cache: CardCache
 
     func create(ownerID: UUID, title: String, description: String, template: String, variables: [String], tags: [String],
-                defaultModels: [String]) async throws -> Card {
+                defaultModels: [String], webhookURL: String?) async throws -> Card {
         let card = try await base.create(ownerID: ownerID, title: title, description: description, template: template,
-                                         variables: variables, tags: tags, defaultModels: defaultModels)
+                                         variables: variables, tags: tags, defaultModels: defaultModels, webhookURL: webhookURL)
         cache.apply(.card(id: card.id, ownerID: card.ownerID))
         return card
     }

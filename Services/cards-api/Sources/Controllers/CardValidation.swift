@@ -1,5 +1,6 @@
 import Foundation
 import PromptCards
+import RunJobs
 import ServiceKit
 
 /// The rules every card write obeys, for creation and updates alike.
@@ -43,13 +44,16 @@ enum CardValidation {
 
     /// Model names for runs: 1–200 characters each, at most 10, no repeats.
     static func models(_ raw: [String], field: String, into problems: inout [ProblemDetails.FieldError]) -> [String] {
-        let models = raw.map { $0.trimmingCharacters(in: .whitespaces) }
-        if models.count > 10 { problems.append(.init(field: field, reason: "must list at most 10 models")) }
-        for (index, model) in models.enumerated() where model.isEmpty || model.count > 200 {
-            problems.append(.init(field: "\(field)[\(index)]", reason: "must be a model name of 1 to 200 characters"))
-        }
-        if Set(models).count != models.count { problems.append(.init(field: field, reason: "must not repeat a model")) }
+        var found: [RunOptions.Problem] = []
+        let models = RunOptions.models(raw, field: field, into: &found)
+        problems += found.map { .init(field: $0.field, reason: $0.reason) }
         return models
+    }
+
+    /// A webhook URL, if one is given (`""`, which removes one, is not checked).
+    static func webhookURL(_ raw: String?, field: String = "webhook_url", into problems: inout [ProblemDetails.FieldError]) {
+        guard let raw, !raw.isEmpty, let reason = WebhookURL.problem(raw) else { return }
+        problems.append(.init(field: field, reason: reason))
     }
 
     /// The one check every test case passes before it is stored, whichever way it comes (the

@@ -18,9 +18,11 @@ struct CardsController: Sendable {
         var template: String
         var tags: [String]?
         var defaultModels: [String]?
+        var webhookURL: String?
         enum CodingKeys: String, CodingKey {
             case title, description, template, tags
             case defaultModels = "default_models"
+            case webhookURL = "webhook_url"
         }
     }
 
@@ -30,9 +32,12 @@ struct CardsController: Sendable {
         var template: String?
         var tags: [String]?
         var defaultModels: [String]?
+        /// `""` removes the card's webhook.
+        var webhookURL: String?
         enum CodingKeys: String, CodingKey {
             case title, description, template, tags
             case defaultModels = "default_models"
+            case webhookURL = "webhook_url"
         }
     }
 
@@ -55,9 +60,11 @@ struct CardsController: Sendable {
         let variables = CardValidation.template(input.template, into: &problems)
         let tags = CardValidation.tags(input.tags ?? [], into: &problems)
         let models = CardValidation.models(input.defaultModels ?? [], field: "default_models", into: &problems)
+        CardValidation.webhookURL(input.webhookURL, into: &problems)
         guard problems.isEmpty, let variables else { throw APIError.validation(problems) }
         let card = try await cards.create(ownerID: identity.userID, title: title, description: input.description ?? "",
-                                          template: input.template, variables: variables, tags: tags, defaultModels: models)
+                                          template: input.template, variables: variables, tags: tags, defaultModels: models,
+                                          webhookURL: input.webhookURL)
         return Self.response(card, status: .created, location: true)
     }
 
@@ -104,9 +111,13 @@ struct CardsController: Sendable {
         if let models = input.defaultModels {
             changes.defaultModels = CardValidation.models(models, field: "default_models", into: &problems)
         }
+        if let webhookURL = input.webhookURL {
+            CardValidation.webhookURL(webhookURL, into: &problems)
+            changes.webhookURL = webhookURL
+        }
         guard problems.isEmpty else { throw APIError.validation(problems) }
         guard changes != CardChanges() else {
-            throw APIError.badRequest("Nothing to change: send title, description, template, tags or default_models")
+            throw APIError.badRequest("Nothing to change: send title, description, template, tags, default_models or webhook_url")
         }
         switch try await cards.update(id: id, ownerID: try context.ownerScope(), expectedVersion: expected, changes: changes) {
         case .updated(let card):

@@ -46,13 +46,19 @@ struct JobsController: Sendable {
 
     @Sendable func queues(_ request: Request, context: ServiceRequestContext) async throws -> QueueList {
         _ = try context.requireIdentity()
-        return QueueList(queues: [QueueView(name: queue.name, depth: try await queue.depth())])
+        return QueueList(queues: [try await view()])
     }
 
     @Sendable func queueDepth(_ request: Request, context: ServiceRequestContext) async throws -> QueueView {
         _ = try context.requireIdentity()
         guard context.parameters.get("name") == queue.name else { throw APIError.notFound("Queue") }
-        return QueueView(name: queue.name, depth: try await queue.depth())
+        return try await view()
+    }
+
+    private func view() async throws -> QueueView {
+        async let depth = queue.depth()
+        async let stats = queue.stats()
+        return QueueView(name: queue.name, depth: try await depth, stats: try await stats)
     }
 
     private func ownedJob(_ context: ServiceRequestContext) async throws -> JobRecord {
@@ -108,18 +114,42 @@ struct JobView: ResponseEncodable, Sendable {
 }
 
 struct QueueView: ResponseEncodable, Sendable {
+    struct Throughput: Encodable, Sendable {
+        /// Jobs that ended in the last full minute, by how (`completed`, `dead`, `cancelled`).
+        var lastMinute: [String: Int]
+        var lastFiveMinutes: [String: Int]
+        var completedPerSecond: Double
+
+        enum CodingKeys: String, CodingKey {
+            case lastMinute = "last_minute"
+            case lastFiveMinutes = "last_5_minutes"
+            case completedPerSecond = "completed_per_second"
+        }
+    }
+
     var name: String
     var waiting: [String: Int]
     var delayed: Int
     var active: Int
     var dead: Int
+    /// Per lane, seconds the oldest job a worker could take now has waited.
+    var oldestWaitingSeconds: [String: Double]
+    var throughput: Throughput
 
-    init(name: String, depth: QueueDepth) {
+    enum CodingKeys: String, CodingKey {
+        case name, waiting, delayed, active, dead, throughput
+        case oldestWaitingSeconds = "oldest_waiting_seconds"
+    }
+
+    init(name: String, depth: QueueDepth, stats: QueueStats) {
         self.name = name
         waiting = depth.waiting
         delayed = depth.delayed
         active = depth.active
         dead = depth.dead
+        oldestWaitingSeconds = stats.oldestWaiting.mapValues { Double($0.milliseconds) / 1000 }
+        throughput = Throughput(lastMinute: stats.lastMinute, lastFiveMinutes: stats.lastFiveMinutes,
+                                completedPerSecond: (stats.completedPerSecond * 1000).rounded() / 1000)
     }
 }
 

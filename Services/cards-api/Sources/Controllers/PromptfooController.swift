@@ -63,7 +63,7 @@ struct PromptfooController: Sendable {
             let variables = (try? PromptTemplate(planned.template).variables) ?? []
             let card = try await cards.create(ownerID: identity.userID, title: planned.title, description: planned.description,
                                               template: planned.template, variables: variables, tags: planned.tags,
-                                              defaultModels: planned.defaultModels)
+                                              defaultModels: planned.defaultModels, webhookURL: nil)
             if !planned.tests.isEmpty {
                 _ = try await testCases.create(cardID: card.id, planned.tests)
             }

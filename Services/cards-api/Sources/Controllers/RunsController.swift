@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PromptCards
+import RunJobs
 import ServiceKit
 import Storage
 
@@ -12,13 +13,6 @@ struct RunsController: Sendable {
     let launcher: RunLauncher
     /// Where cancelling goes: the transition and its `run.cancelled` event commit together.
     let store: RunStore
-
-    struct CreateRun: Decodable {
-        var models: [String]?
-        var concurrency: Int?
-        var `repeat`: Int?
-        var threshold: Double?
-    }
 
     func register(on routes: RouterGroup<ServiceRequestContext>) {
         routes.post("/cards/{cardID}/runs", use: create)
@@ -33,28 +27,26 @@ struct RunsController: Sendable {
     @Sendable func create(_ request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Run> {
         let identity = try context.requireIdentity()
         let card = try await cards.owned(by: context)
-        let input = try await request.decodeJSON(as: CreateRun.self, context: context)
-        // No models named: the card's defaults (a promptfoo import's providers), else the suite's default.
-        let requested = input.models ?? (card.defaultModels.isEmpty ? ["smollm2"] : card.defaultModels)
+        let input = try await request.decodeJSON(as: RunOptions.self, context: context)
         var problems: [ProblemDetails.FieldError] = []
-        if requested.isEmpty { problems.append(.init(field: "models", reason: "must list 1 to 10 models")) }
-        let models = CardValidation.models(requested, field: "models", into: &problems)
-        let concurrency = input.concurrency ?? 4
-        if !(1...50).contains(concurrency) { problems.append(.init(field: "concurrency", reason: "must be from 1 to 50")) }
-        let repeatCount = input.repeat ?? 1
-        if !(1...10).contains(repeatCount) { problems.append(.init(field: "repeat", reason: "must be from 1 to 10")) }
-        if let threshold = input.threshold, !(0...1).contains(threshold) {
-            problems.append(.init(field: "threshold", reason: "must be between 0 and 1"))
+        var options: RunOptions.Resolved?
+        switch input.resolved(for: card) {
+        case .success(let resolved): options = resolved
+        case .failure(let failure): problems = failure.problems.map { .init(field: $0.field, reason: $0.reason) }
         }
         let idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!]
         if let idempotencyKey, !(1...255).contains(idempotencyKey.count) {
             problems.append(.init(field: "Idempotency-Key", reason: "must be 1 to 255 characters"))
         }
-        guard problems.isEmpty else { throw APIError.validation(problems) }
+        guard problems.isEmpty, let options else { throw APIError.validation(problems) }
 
-        let launch = try await launcher.launch(card: card, models: models, repeat: repeatCount, concurrency: concurrency,
-                                               threshold: input.threshold, owner: identity.userID,
+        let launch: RunLauncher.Launch
+        do {
+            launch = try await launcher.launch(card: card, options: options, owner: identity.userID,
                                                idempotencyKey: idempotencyKey, logger: context.logger)
+        } catch let unavailable as RunLauncher.QueueUnavailable {
+            throw APIError.unavailable("The job queue is unavailable; the run was not started (\(unavailable))")
+        }
         let run: Run
         switch launch {
         case .started(let started), .replayed(let started): run = started

@@ -125,3 +125,14 @@ extension JobsController {
                      responses: [200: "Queue"]),
     ]
 }
+
+extension WebhooksController {
+    static let openAPI: [APIOperation] = [
+        APIOperation(method: .get, path: "/api/v1/webhooks/secret",
+                     summary: "The caller's webhook signing secret (made on first read)", tag: "webhooks", request: nil,
+                     responses: [200: "WebhookSecret"]),
+        APIOperation(method: .post, path: "/api/v1/webhooks/secret/rotate",
+                     summary: "Replace the caller's webhook signing secret", tag: "webhooks", request: nil,
+                     responses: [200: "WebhookSecret"]),
+    ]
+}

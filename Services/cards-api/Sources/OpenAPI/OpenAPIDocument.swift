@@ -8,7 +8,7 @@ enum OpenAPIDocument {
     static var operations: [APIOperation] {
         AuthController.openAPI + APIKeysController.openAPI + CardsController.openAPI + TestCasesController.openAPI
             + RunsController.openAPI + AnalyticsController.openAPI + PromptfooController.openAPI + AssertionsController.openAPI
-            + JobsController.openAPI
+            + JobsController.openAPI + WebhooksController.openAPI
             + extraOperations
     }
 

@@ -9,8 +9,9 @@ protocol ChatProvider: Sendable {
 }
 
 /// A provider's answer in OpenAI format: one JSON document (which the proxy reads for its
-/// usage, to price the call), or an SSE stream passed on as it comes.
+/// usage, to price the call), or an SSE stream passed on as it comes. A refusal keeps the
+/// upstream's `Retry-After`, so a caller held back by a rate limit knows when to come back.
 enum ChatAnswer: Sendable {
-    case document(HTTPResponse.Status, ByteBuffer)
+    case document(HTTPResponse.Status, ByteBuffer, retryAfter: String? = nil)
     case stream(ResponseBody)
 }

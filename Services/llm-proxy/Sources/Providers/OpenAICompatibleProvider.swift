@@ -28,6 +28,6 @@ struct OpenAICompatibleProvider: ChatProvider {
         if upstream.status.code >= 500 {
             throw APIError.badGateway("The model backend failed with status \(upstream.status.code)")
         }
-        return .document(status, buffer)
+        return .document(status, buffer, retryAfter: upstream.headers.first(name: "retry-after"))
     }
 }

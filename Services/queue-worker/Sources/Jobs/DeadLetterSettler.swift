@@ -4,14 +4,15 @@ import Queue
 import Storage
 
 /// Keeps runs from staying `running` forever. A job dead-letters without a result when its
-/// last attempt could not reach Postgres (or kept killing its workers): the settler records
-/// each dead letter's case as errored, once Postgres answers again, so its run still counts
-/// to its total and completes. Then it finalizes any unfinished run whose results are all in.
-/// Every worker runs it; recording is idempotent (the job id is the result's key), so two
+/// last attempt could not reach Postgres (or kept killing its workers): the settler hands
+/// each dead letter to its type's handler (`JobHandler.settle`), which for a run's case
+/// records it as errored once Postgres answers again, so its run still counts to its total
+/// and completes. Then it finalizes any unfinished run whose results are all in. Every
+/// worker runs it; settling is idempotent (a case's job id is its result's key), so two
 /// settling the same letter at once store one result.
 struct DeadLetterSettler: Sendable {
     let queue: JobQueue
-    let executor: TestCaseExecutor
+    let handlers: [String: any JobHandler]
     let runs: RunStore
     let logger: Logger
 
@@ -33,10 +34,8 @@ struct DeadLetterSettler: Sendable {
     }
 
     private func settle(_ letter: JobQueue.DeadLetter) async throws {
-        guard let envelope = letter.envelope, envelope.type == ExecuteTestCaseJob.type,
-              let job = try? JSONDecoder().decode(ExecuteTestCaseJob.self, from: Data(envelope.payload.utf8))
-        else { return }
+        guard let envelope = letter.envelope, let handler = handlers[envelope.type] else { return }
         let reason = "the job ended without a result after \(envelope.attempt) attempt(s): \(letter.error)"
-        try await executor.recordErrored(job, jobID: envelope.id, reason: String(reason.prefix(2000)), logger: logger)
+        try await handler.settle(deadLetter: envelope, reason: String(reason.prefix(2000)), logger: logger)
     }
 }

@@ -1,10 +1,7 @@
-import Budgets
 import Foundation
-import LLMProxyClient
 import Logging
 import PromptCards
 import Queue
-import ServiceKit
 import Storage
 
 /// Executes one `test-case.execute` job: renders the prompt, asks the model, grades the
@@ -20,12 +17,7 @@ struct TestCaseExecutor: Sendable {
     }
 
     let runs: RunStore
-    let llm: LLMProxyClient
-    /// The longest answer a test case's model may give, in tokens.
-    let maxTokens: Int
-    /// Answers the model-graded assertions (`llm-rubric`, `similar`, …) through llm-proxy.
-    let grader: any ModelGrader
-    let limits: QueueWorkerLimits
+    let evaluator: CaseEvaluator
 
     /// - Parameter isLastAttempt: when true, an LLM failure is recorded as an errored
     ///   result (so the run can still finish) instead of being thrown for a retry.
@@ -68,45 +60,24 @@ struct TestCaseExecutor: Sendable {
         return .init(template: snapshot.template, vars: snapshot.vars, assert: snapshot.assert, threshold: snapshot.threshold)
     }
 
+    /// The case's result: its grade, or its error (with the answer, if there was one).
     private func run(_ job: ExecuteTestCaseJob, inputs: ExecuteTestCaseJob.Inline, jobID: String,
                      isLastAttempt: Bool) async throws -> RunResult {
-        let prompt: String
-        do {
-            prompt = try PromptTemplate(inputs.template).render(inputs.vars, budget: limits.assertions.renderedValueBytes)
-        } catch let error as BudgetExceeded {
-            // Over budget is final: another attempt would render the same bomb.
-            return errored(job, jobID: jobID, prompt: String(inputs.template.prefix(1_000)), error: error.reason)
-        } catch {
-            return errored(job, jobID: jobID, prompt: inputs.template, error: "template: \(error)")
-        }
-        let completion: ChatCompletion
-        do {
-            let request = ChatCompletionRequest(model: job.model, messages: [.user(prompt)], maxTokens: maxTokens)
-            completion = try await llm.chat(request, requestID: jobID)
-        } catch let failure as LLMCallFailed where failure.retryable && !isLastAttempt {
-            throw failure
-        } catch let failure as LLMCallFailed {
-            return errored(job, jobID: jobID, prompt: prompt, error: failure.description)
-        }
-        let context = AssertionContext(vars: inputs.vars, prompt: prompt, latencyMs: completion.latencyMs,
-                                       cost: completion.cost, finishReason: completion.finishReason)
-        let grading: GradingResult
-        do {
-            let (grader, assertions, threshold) = (self.grader, inputs.assert, inputs.threshold)
-            let assertionLimits = limits.assertions
-            grading = try await withDeadline(limits.gradingDeadline.seconds) {
-                await AssertionEngine.evaluate(output: completion.text, assertions: assertions, threshold: threshold,
-                                               context: context, grader: grader, limits: assertionLimits)
-            }
-        } catch is DeadlineExceeded {
-            return errored(job, jobID: jobID, prompt: prompt,
-                           error: limits.gradingDeadline.exceeded("grading the answer").reason)
+        let evaluation = try await evaluator.evaluate(
+            .init(template: inputs.template, vars: inputs.vars, assert: inputs.assert, threshold: inputs.threshold,
+                  model: job.model),
+            requestID: jobID, isLastAttempt: isLastAttempt)
+        let completion = evaluation.completion
+        guard let grading = evaluation.grading, evaluation.error == nil else {
+            var result = errored(job, jobID: jobID, prompt: evaluation.prompt, error: evaluation.error ?? "no grade")
+            result.output = completion?.text
+            return result
         }
         return RunResult(runID: job.runID, jobID: jobID, testCaseID: job.testCaseID, model: job.model,
-                         repeatIndex: job.repeatIndex, prompt: prompt, output: completion.text, pass: grading.pass,
-                         score: grading.score, reason: grading.reason, grading: grading, error: nil,
-                         latencyMs: completion.latencyMs, promptTokens: completion.promptTokens,
-                         completionTokens: completion.completionTokens, cost: completion.cost ?? 0)
+                         repeatIndex: job.repeatIndex, prompt: evaluation.prompt, output: completion?.text,
+                         pass: grading.pass, score: grading.score, reason: grading.reason, grading: grading, error: nil,
+                         latencyMs: completion?.latencyMs, promptTokens: completion?.promptTokens ?? 0,
+                         completionTokens: completion?.completionTokens ?? 0, cost: completion?.cost ?? 0)
     }
 
     private func store(_ result: RunResult, logger: Logger) async throws {

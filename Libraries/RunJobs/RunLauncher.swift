@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import PromptCards
 import Queue
-import ServiceKit
 import Storage
 import TracePropagation
 
@@ -11,7 +10,8 @@ import TracePropagation
 /// enqueues one small reference job per (test case × model × repeat) in bounded batches.
 /// The event is committed before any job exists, so no `case.completed` can precede it.
 /// If the jobs cannot be enqueued the run ends `failed`, with the reason, never `queued` forever.
-struct RunLauncher: Sendable {
+/// cards-api launches runs for `POST /cards/{id}/runs`, queue-worker for `run.start` jobs.
+public struct RunLauncher: Sendable {
     let store: RunStore
     let runs: any RunRepository
     let queue: JobQueue
@@ -19,17 +19,30 @@ struct RunLauncher: Sendable {
     /// Jobs per enqueue round trip: memory and Redis pipelines stay small whatever the run's size.
     static let batchSize = 500
 
-    enum Launch {
+    public init(store: RunStore, runs: any RunRepository, queue: JobQueue, admission: RunAdmission) {
+        self.store = store
+        self.runs = runs
+        self.queue = queue
+        self.admission = admission
+    }
+
+    /// The run's jobs could not be enqueued (Redis is down): the run is `failed` with the reason.
+    public struct QueueUnavailable: Error, CustomStringConvertible {
+        public var description: String { "the job queue is unavailable; the run was not started" }
+    }
+
+    public enum Launch: Sendable {
         case started(Run)
         /// The idempotency key was used before: that run, nothing started.
         case replayed(Run)
         case noTestCases
     }
 
-    func launch(card: Card, models: [String], repeat: Int, concurrency: Int, threshold: Double?,
-                owner: UUID, idempotencyKey: String?, logger: Logger) async throws -> Launch {
-        let candidate = Run.queued(cardID: card.id, ownerID: owner, cardVersion: card.version, models: models,
-                                   repeat: `repeat`, concurrency: concurrency, total: 0, threshold: threshold)
+    public func launch(card: Card, options: RunOptions.Resolved, owner: UUID, idempotencyKey: String?,
+                       logger: Logger) async throws -> Launch {
+        let candidate = Run.queued(cardID: card.id, ownerID: owner, cardVersion: card.version, models: options.models,
+                                   repeat: options.repeat, concurrency: options.concurrency, total: 0,
+                                   threshold: options.threshold, webhookURL: options.webhookURL)
         let run: Run
         switch try await store.create(candidate, template: card.template, idempotencyKey: idempotencyKey,
                                      admission: admission) {
@@ -42,7 +55,7 @@ struct RunLauncher: Sendable {
         } catch {
             logger.error("could not enqueue run", metadata: ["run_id": "\(run.id)", "error": "\(error)"])
             _ = try? await store.fail(runID: run.id, reason: "its jobs could not be enqueued: the job queue was unavailable")
-            throw APIError.unavailable("The job queue is unavailable; the run was not started")
+            throw QueueUnavailable()
         }
         return .started(run)
     }
@@ -50,7 +63,7 @@ struct RunLauncher: Sendable {
     /// Takes a cancelled run's jobs out of the queue: those waiting are cancelled there, and
     /// those running are told to stop. Best effort: a worker that gets one anyway finds the
     /// run cancelled and drops it.
-    func withdrawJobs(of run: Run, logger: Logger) async {
+    public func withdrawJobs(of run: Run, logger: Logger) async {
         do {
             let (cancelled, cancelling) = try await queue.cancelGroup(ExecuteTestCaseJob.group(ofRun: run.id),
                                                                       reason: "its run was cancelled")

@@ -1,0 +1,56 @@
+import Foundation
+import Queue
+import Testing
+
+/// How a job answers a model that says no: "not now" (408, 429 with `Retry-After`) is tried
+/// again — a rate limit no sooner than it asked — and "never" (any other 4xx) errors the case
+/// at once, without spending the attempts left.
+@Suite(.serialized) struct ModelRefusalTests {
+    @Test func aTimeoutAndARateLimitAreRetriedAndTheRateLimitNoSoonerThanItsRetryAfter() async throws {
+        let proxy = ScriptedLLMProxy(answered: 10, refusals: [.init(status: 408), .init(status: 429, retryAfter: "2")])
+        try await proxy.serve { url in
+            try await WorkerHarness.with { harness in
+                let run = try await harness.storedRun()
+                let job = try await harness.job(of: run)
+                try await harness.queue.enqueue(job)
+                try await harness.runningWorker(["LLM_PROXY_URL": url]) {
+                    let final = try await harness.finished(run.id)
+                    #expect(final.status == .completed && final.passed == 1, "\(final)")
+                    // The job is acknowledged just after its case is recorded (which finished the run).
+                    try await harness.eventually("the job is acknowledged") {
+                        try await harness.queue.job(id: job.id)?.state == .completed
+                    }
+                }
+                let calls = proxy.callInstants
+                try #require(calls.count == 3, "asked \(calls.count) times")
+                #expect(calls[2] - calls[1] >= .seconds(2), "the rate-limited retry came \(calls[2] - calls[1]) later")
+                let record = try #require(try await harness.queue.job(id: job.id))
+                #expect(record.state == .completed && record.envelope?.attempt == 3, "\(record)")
+                #expect(record.errors.map(\.error).joined(separator: " | ").contains("429"), "\(record.errors)")
+            }
+        }
+    }
+
+    @Test func aRequestTheModelRefusesErrorsTheCaseWithoutAnotherAttempt() async throws {
+        let proxy = ScriptedLLMProxy(answered: 10, refusals: [.init(status: 400)])
+        try await proxy.serve { url in
+            try await WorkerHarness.with { harness in
+                let run = try await harness.storedRun()
+                let job = try await harness.job(of: run)
+                try await harness.queue.enqueue(job)
+                try await harness.runningWorker(["LLM_PROXY_URL": url]) {
+                    let final = try await harness.finished(run.id)
+                    #expect(final.status == .completed && final.errored == 1, "\(final)")
+                    try await harness.eventually("the job is acknowledged") {
+                        try await harness.queue.job(id: job.id)?.state == .completed
+                    }
+                }
+                #expect(proxy.callCount == 1, "asked \(proxy.callCount) times")
+                let result = try #require(try await harness.results(run.id).first)
+                #expect(result.error?.contains("400") == true, "\(result.error ?? "no error")")
+                let record = try #require(try await harness.queue.job(id: job.id))
+                #expect(record.state == .completed && record.envelope?.attempt == 1, "\(record)")
+            }
+        }
+    }
+}
