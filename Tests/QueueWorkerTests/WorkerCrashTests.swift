@@ -1,4 +1,3 @@
-import EventStreams
 import Foundation
 import Queue
 import Storage
@@ -24,22 +23,8 @@ import Testing
                 }
                 let midway = try #require(try await harness.run(run.id))
                 #expect(midway.status == .running && midway.completed < 40, "\(midway)")
-                let bus = EventBus(redis: harness.redis, keys: harness.keys)
-                let channel = "run:\(run.id.uuidString.lowercased())"
-                try await harness.runningWorker(environment) {
-                    let final = try await harness.finished(run.id)
-                    #expect(final.status == .completed && final.completed == 40 && final.passed == 40, "\(final)")
-                    // The worker's relay publishes the last events just after they commit.
-                    try await harness.eventually("run.completed is announced") {
-                        try await bus.history(channel: channel, after: "0").contains { $0.type == "run.completed" }
-                    }
-                }
-                let results = try await harness.results(run.id)
-                #expect(results.count == 40 && Set(results.map(\.jobID)).count == 40, "each case stored once")
-                let events = try await bus.history(channel: channel, after: "0")
-                #expect(events.filter { $0.type == "run.completed" }.count == 1, "finalized once")
-                let cases = events.filter { $0.type == "case.completed" }.compactMap { $0.data["result_id"]?.stringValue }
-                #expect(cases.count == 40 && Set(cases).count == 40, "every case announced once")
+                try await harness.finishAndCheckExactlyOnce(run, total: 40, environment: environment)
+                #expect(try await harness.run(run.id)?.passed == 40)
             }
         }
     }

@@ -1,4 +1,5 @@
 import Budgets
+import EventStreams
 import Foundation
 import Hummingbird
 import Logging
@@ -9,6 +10,7 @@ import RunTestSupport
 import QueueWorkerService
 import RedisClient
 import ServiceKit
+import Testing
 import ServiceLifecycle
 import Storage
 import TestSupport
@@ -30,9 +32,12 @@ struct WorkerHarness: Sendable {
         return logger
     }()
 
-    /// - Parameter redisURL: a Redis of the test's own (one it restarts, say); the shared test Redis by default.
-    static func with(redisURL: String? = nil, _ body: @Sendable (WorkerHarness) async throws -> Void) async throws {
-        try await TestDatabase.with { database, url in
+    /// - Parameters:
+    ///   - redisURL: a Redis of the test's own (one it restarts, say); the shared test Redis by default.
+    ///   - postgresURL: likewise a Postgres server of its own (superuser URL).
+    static func with(redisURL: String? = nil, postgresURL: String? = nil,
+                     _ body: @Sendable (WorkerHarness) async throws -> Void) async throws {
+        try await TestDatabase.with(serverURL: postgresURL) { database, url in
             try await Migrator(client: database, logger: logger).migrate()
             let redisURL = try redisURL ?? TestEnvironment.redisURL()
             let redis = RedisClient(configuration: try RedisConfiguration(url: redisURL))
@@ -58,6 +63,29 @@ struct WorkerHarness: Sendable {
                        webhookURL: webhookURL)
     }
 
+    /// Runs a worker until the run is completed and its end announced, then checks what a
+    /// fault must never cause: a case stored twice or not at all, the run finalized twice, a
+    /// case announced twice on the run's channel.
+    func finishAndCheckExactlyOnce(_ run: Run, total: Int, environment: [String: String]) async throws {
+        let bus = EventBus(redis: redis, keys: keys)
+        let channel = "run:\(run.id.uuidString.lowercased())"
+        try await runningWorker(environment) {
+            let final = try await finished(run.id, within: .seconds(300))
+            #expect(final.status == .completed && final.completed == total, "\(final)")
+            #expect(final.passed + final.errored == total, "every case has a result: \(final)")
+            // The worker's relay publishes the last events just after they commit.
+            try await eventually("run.completed is announced") {
+                try await bus.history(channel: channel, after: "0").contains { $0.type == "run.completed" }
+            }
+        }
+        let results = try await results(run.id)
+        #expect(results.count == total && Set(results.map(\.jobID)).count == total, "each case stored once")
+        let events = try await bus.history(channel: channel, after: "0")
+        #expect(events.filter { $0.type == "run.completed" }.count == 1, "finalized once")
+        let cases = events.filter { $0.type == "case.completed" }.compactMap { $0.data["result_id"]?.stringValue }
+        #expect(cases.count == total && Set(cases).count == total, "every case announced once")
+    }
+
     /// A stored card of a new user, one test case per word.
     func storedCard(words: [String] = ["hello"]) async throws -> Card {
         try await RunFixture(database: database, logger: Self.logger).storedCard(words: words)
@@ -79,11 +107,17 @@ struct WorkerHarness: Sendable {
     /// queue-worker as the executable builds it, with `environment` on top of this harness's
     /// database, Redis and prefix.
     private func worker(_ environment: [String: String]) async throws -> some ApplicationProtocol {
-        let env = EnvironmentReader([
+        try await buildQueueWorker(config: QueueWorkerConfig(EnvironmentReader(workerEnvironment(environment))),
+                                   logger: Self.logger)
+    }
+
+    /// The environment of a worker on this harness's database, Redis and prefix, with
+    /// `environment` on top: for one built in the test, or the executable started as a process.
+    func workerEnvironment(_ environment: [String: String]) -> [String: String] {
+        [
             "DATABASE_URL": databaseURL, "REDIS_URL": redisURL, "REDIS_KEY_PREFIX": keys.prefix,
             "PORT": "0", "HOST": "127.0.0.1", "WORKER_CONCURRENCY": "2",
-        ].merging(environment) { _, new in new })
-        return try await buildQueueWorker(config: QueueWorkerConfig(env), logger: Self.logger)
+        ].merging(environment) { _, new in new }
     }
 
     /// Runs the worker with `environment` (on top of this harness's database, Redis and

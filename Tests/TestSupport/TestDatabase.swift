@@ -7,10 +7,12 @@ import PostgresNIO
 public enum TestDatabase {
     /// Runs `body` with a running client on a new, empty database; `url` is that
     /// database's URL (for daemons started as processes).
+    /// - Parameter serverURL: a superuser URL of a Postgres of the test's own (one it
+    ///   restarts, say); the shared test Postgres by default.
     public static func with<T: Sendable>(
-        _ body: @Sendable (_ client: PostgresClient, _ url: String) async throws -> T
+        serverURL: String? = nil, _ body: @Sendable (_ client: PostgresClient, _ url: String) async throws -> T
     ) async throws -> T {
-        let adminURL = try TestEnvironment.databaseURL()
+        let adminURL = try serverURL ?? TestEnvironment.databaseURL()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let admin = try configuration(adminURL)
         _ = try await withClient(admin) { client in
