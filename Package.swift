@@ -103,6 +103,8 @@ let package = Package(
         // Postgres pool, migrations, repositories.
         .target(name: "Storage", dependencies: ["Budgets", "Events", "PromptCards", "TracePropagation", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
         // What runs put on the queue: their test-case jobs (launching a run) and their completion webhooks.
+        // Limits shared by every replica through Redis: concurrency slots and request rates (GCRA).
+        .target(name: "RateLimiting", dependencies: ["RedisClient"], path: "Libraries/RateLimiting", swiftSettings: strict),
         .target(name: "RunJobs", dependencies: ["Events", "JSONCore", "Queue", "Storage", "TracePropagation", logging], path: "Libraries/RunJobs", swiftSettings: strict),
     ]
     + daemon("gateway", library: "GatewayService", dependencies: serviceBase + [
@@ -121,7 +123,7 @@ let package = Package(
         "PromptCards", "Storage", "Events", "EventStreams", "EventRelay", "Queue", "RedisClient", "LLMProxyClient", "RunJobs",
         "JSONCore", httpClient, .product(name: "Crypto", package: "swift-crypto"),
     ])
-    + daemon("llm-proxy", library: "LLMProxyService", dependencies: serviceBase + [httpClient])
+    + daemon("llm-proxy", library: "LLMProxyService", dependencies: serviceBase + ["RateLimiting", "RedisClient", httpClient])
     + daemon("healthd", library: "HealthService", dependencies: serviceBase + ["RedisClient", "Storage", postgres, httpClient])
     + [
         .target(name: "TestSupport", dependencies: ["Budgets", "RedisClient", httpClient, postgres, logging], path: "Tests/TestSupport", swiftSettings: strict),
@@ -131,9 +133,10 @@ let package = Package(
         .testTarget(name: "PromptCardsTests", dependencies: ["PromptCards", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "RateLimitingTests", dependencies: ["RateLimiting", "RedisClient", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ServiceKitTests", dependencies: ["Budgets", "ServiceKit", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: strict),
         .testTarget(name: "LLMProxyTests", dependencies: [
-            "LLMProxyService", "ServiceKit", "TestSupport", "LLMProxyClient", "PromptCards", logging,
+            "LLMProxyService", "ServiceKit", "TestSupport", "LLMProxyClient", "PromptCards", "RedisClient", logging,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
         .testTarget(name: "CardsAPITests", dependencies: [

@@ -23,6 +23,9 @@ public struct JobQueue: Sendable {
         case dead
         /// It was cancelled while it ran.
         case cancelled
+        /// Not now (a rate limit's `Retry-After`): run it again after this wait without
+        /// counting the attempt; after `QueueFunctions.maxDefers` of these it counts as a retry.
+        case deferred(afterMilliseconds: Int64)
     }
 
     public let name: String
@@ -176,6 +179,7 @@ public struct JobQueue: Sendable {
         case .retry(let wait): ("retry", max(0, wait))
         case .dead: ("dead", 0)
         case .cancelled: ("cancelled", 0)
+        case .deferred(let wait): ("defer", max(0, wait))
         }
         let reply = try await call([["pcsq_fail", "1", base, String(JobEnvelope.nowMillis()), job.id, job.token,
                                      String(error.prefix(2000)), mode, String(delay), retentionSeconds]])[0]
@@ -344,9 +348,3 @@ public struct QueueDepth: Sendable, Equatable {
     }
 }
 
-extension Duration {
-    /// Whole milliseconds, as Redis commands take them.
-    public var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
-    }
-}

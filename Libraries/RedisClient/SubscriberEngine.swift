@@ -288,7 +288,7 @@ final class SubscriberEngine: Sendable {
         while !isClosed {
             let left = clock.now.duration(to: deadline)
             guard left > .zero else { return }
-            let milliseconds = left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1
+            let milliseconds = left.milliseconds + 1
             var entry = pollfd(fd: wakePipe.readEnd, events: Int16(POLLIN), revents: 0)
             if poll(&entry, 1, Int32(clamping: milliseconds)) > 0 { wakePipe.drain() }
         }

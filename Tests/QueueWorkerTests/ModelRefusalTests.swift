@@ -2,11 +2,11 @@ import Foundation
 import Queue
 import Testing
 
-/// How a job answers a model that says no: "not now" (408, 429 with `Retry-After`) is tried
-/// again — a rate limit no sooner than it asked — and "never" (any other 4xx) errors the case
-/// at once, without spending the attempts left.
+/// How a job answers a model that says no: a 408 is tried again (an attempt spent), a 429
+/// with `Retry-After` is deferred as long as it asked without spending one, and "never"
+/// (any other 4xx) errors the case at once, without spending the attempts left.
 @Suite(.serialized) struct ModelRefusalTests {
-    @Test func aTimeoutAndARateLimitAreRetriedAndTheRateLimitNoSoonerThanItsRetryAfter() async throws {
+    @Test func aTimeoutIsRetriedAndARateLimitDeferredNoSoonerThanItsRetryAfterWithoutSpendingAnAttempt() async throws {
         let proxy = ScriptedLLMProxy(answered: 10, refusals: [.init(status: 408), .init(status: 429, retryAfter: "2")])
         try await proxy.serve { url in
             try await WorkerHarness.with { harness in
@@ -25,8 +25,10 @@ import Testing
                 try #require(calls.count == 3, "asked \(calls.count) times")
                 #expect(calls[2] - calls[1] >= .seconds(2), "the rate-limited retry came \(calls[2] - calls[1]) later")
                 let record = try #require(try await harness.queue.job(id: job.id))
-                #expect(record.state == .completed && record.envelope?.attempt == 3, "\(record)")
-                #expect(record.errors.map(\.error).joined(separator: " | ").contains("429"), "\(record.errors)")
+                #expect(record.state == .completed && record.envelope?.attempt == 2, "the 429 spent no attempt: \(record)")
+                #expect(record.errors.count == 1 && record.errors[0].error.contains("408"), "\(record.errors)")
+                let events = try await harness.redis.send(["XRANGE", harness.queue.base + ":events", "-", "+"]).array ?? []
+                #expect(events.contains { "\($0)".contains("deferred") }, "the deferral is an event")
             }
         }
     }

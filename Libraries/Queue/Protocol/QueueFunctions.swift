@@ -13,6 +13,9 @@ enum QueueFunctions {
     /// Bumped whenever a function's arguments or a key's layout change.
     static let version = 2
 
+    /// Times a job may be deferred ("not now") before a deferral counts as a failed attempt.
+    static let maxDefers = 1000
+
     static let library = #"""
     #!lua name=pcs_queue
 
@@ -20,6 +23,7 @@ enum QueueFunctions {
     local EVENTS_KEPT = 10000
     local DEAD_KEPT = 10000
     local RESULT_IN_EVENT = 65536
+    local MAX_DEFERS = @MAX_DEFERS@
 
     local function event(base, name, id, ...)
       return redis.call('XADD', base .. ':events', 'MAXLEN', '~', EVENTS_KEPT, '*', 'event', name, 'job_id', id, ...)
@@ -445,6 +449,18 @@ enum QueueFunctions {
       local held = letGo(base, id, token, 'attempt', 'max_attempts', 'cancel')
       if not held then return 'lost' end
       local attempt, maxAttempts = tonumber(held[4]) or 1, tonumber(held[5]) or 1
+      -- Deferred ("not now": a rate limit): due again after the delay, the attempt not
+      -- counted, up to MAX_DEFERS times; then it is an ordinary failed attempt.
+      if disposition == 'defer' and not held[6] then
+        if redis.call('HINCRBY', key, 'defers', 1) <= MAX_DEFERS then
+          local due = tonumber(now) + delay
+          redis.call('HSET', key, 'state', 'delayed', 'not_before', due)
+          redis.call('ZADD', base .. ':delayed', due, id)
+          event(base, 'deferred', id, 'attempt', attempt, 'reason', message, 'retry_at', due)
+          return 'delayed'
+        end
+        disposition = 'retry'
+      end
       appendError(base, id, attempt, message, now)
       if disposition == 'cancelled' or held[6] then
         cancelled(base, id, now, retention, message)
@@ -598,4 +614,5 @@ enum QueueFunctions {
 
     redis.register_function('pcsq_version', function() return @VERSION@ end)
     """#.replacingOccurrences(of: "@VERSION@", with: String(version))
+        .replacingOccurrences(of: "@MAX_DEFERS@", with: String(maxDefers))
 }

@@ -12,6 +12,8 @@ struct ChatCompletionsController<Context: IdentifiedRequestContext>: Sendable {
     /// Told when the default backend answers, so readiness need not queue a probe behind generations.
     let evidence: BackendEvidence
     let prices: ModelPrices
+    /// Calls at once per deployment and requests per minute per provider, across replicas.
+    let limits: UpstreamLimits?
 
     func register(on routes: Router<Context>) {
         routes.post("/v1/chat/completions", use: chat)
@@ -25,15 +27,32 @@ struct ChatCompletionsController<Context: IdentifiedRequestContext>: Sendable {
         guard let provider = providers[route.provider] else {
             throw APIError.validation(field: "model", reason: "provider \"\(route.provider.rawValue)\" is not supported yet")
         }
-        let answer = try await provider.chat(chat.addressed(to: route.upstreamModel))
+        let admission = try await limits?.admit(route) ?? .none
+        let answer: ChatAnswer
+        do {
+            answer = try await provider.chat(chat.addressed(to: route.upstreamModel))
+        } catch {
+            await admission.release()
+            throw error
+        }
         evidence.answered(by: route)
         var headers: HTTPFields = [HTTPField.Name.upstreamProvider: route.provider.rawValue]
         switch answer {
         case .stream(let body):
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
-            return Response(status: .ok, headers: headers, body: body)
+            // The slot is held until the last chunk is written (or the stream breaks).
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                do {
+                    try await body.write(writer)
+                } catch {
+                    await admission.release()
+                    throw error
+                }
+                await admission.release()
+            })
         case .document(let status, let buffer, let retryAfter):
+            await admission.release()
             headers[.contentType] = "application/json"
             if let retryAfter { headers[.retryAfter] = retryAfter }
             if status == .ok, let cost = cost(of: buffer, route: route) {

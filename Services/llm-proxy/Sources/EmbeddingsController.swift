@@ -11,6 +11,7 @@ struct EmbeddingsController<Context: IdentifiedRequestContext>: Sendable {
     let providers: [ModelRoute.Provider: any EmbeddingProvider]
     /// Told when the default backend answers, so readiness need not queue a probe behind generations.
     let evidence: BackendEvidence
+    let limits: UpstreamLimits?
 
     func register(on routes: Router<Context>) {
         routes.post("/v1/embeddings", use: embed)
@@ -23,7 +24,15 @@ struct EmbeddingsController<Context: IdentifiedRequestContext>: Sendable {
         guard let provider = providers[route.provider] else {
             throw APIError.validation(field: "model", reason: "provider \"\(route.provider.rawValue)\" does not offer embeddings here")
         }
-        let result = try await provider.embed(embedding.inputs, model: route.upstreamModel)
+        let admission = try await limits?.admit(route) ?? .none
+        let result: Embeddings
+        do {
+            result = try await provider.embed(embedding.inputs, model: route.upstreamModel)
+            await admission.release()
+        } catch {
+            await admission.release()
+            throw error
+        }
         evidence.answered(by: route)
         let answer: [String: Any] = [
             "object": "list",

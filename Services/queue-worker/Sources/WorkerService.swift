@@ -211,7 +211,9 @@ struct WorkerService: Service {
             case .unrecoverable?:
                 disposition = .dead
             case .retryLater(_, let after)?:
-                disposition = .retry(afterMilliseconds: max(backoff, after.milliseconds))
+                // "Not now" is not a failure of the job: it waits as long as it was asked
+                // (never less than a second, so a 0 cannot spin), its attempts untouched.
+                disposition = .deferred(afterMilliseconds: max(1000, after.milliseconds))
             case nil:
                 disposition = .retry(afterMilliseconds: backoff)
             }

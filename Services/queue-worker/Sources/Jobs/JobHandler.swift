@@ -33,7 +33,8 @@ enum JobFailure: Error, CustomStringConvertible, Equatable {
     /// Another attempt would fail the same way (a payload that cannot be read, a request
     /// the model API refuses): the job is dead-lettered now, attempts left or not.
     case unrecoverable(String)
-    /// Try again, but not before `after` (a rate limit's `Retry-After`), or the backoff if longer.
+    /// Not now (a rate limit's `Retry-After`): run it again after `after`, without counting
+    /// the attempt (docs/QUEUE.md: deferred).
     case retryLater(String, after: Duration)
 
     var description: String {

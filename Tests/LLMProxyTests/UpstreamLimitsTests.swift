@@ -1,0 +1,113 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LLMProxyService
+import Logging
+import NIOCore
+import ServiceKit
+import Synchronization
+import TestSupport
+import Testing
+
+/// llm-proxy's upstream limits, exact across replicas: two proxies on one Redis in front
+/// of one OpenAI-wire upstream that counts how many calls it serves at once.
+@Suite(.serialized) struct UpstreamLimitsTests {
+    static let chat = #"{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}"#
+
+    /// An OpenAI-compatible upstream that takes `delay` per answer and records the most
+    /// calls it was answering at once.
+    final class CountingUpstream: Sendable {
+        let delay: Duration
+        private let counts = Mutex((now: 0, most: 0, total: 0))
+        init(delay: Duration) { self.delay = delay }
+        var most: Int { counts.withLock { $0.most } }
+        var total: Int { counts.withLock { $0.total } }
+
+        var router: Router<BasicRequestContext> {
+            let router = Router()
+            router.post("/v1/chat/completions") { _, _ -> Response in
+                self.counts.withLock { $0.now += 1; $0.total += 1; $0.most = max($0.most, $0.now) }
+                defer { self.counts.withLock { $0.now -= 1 } }
+                try await Task.sleep(for: self.delay)
+                let body = #"{"id":"c","object":"chat.completion","model":"gpt-4o-mini","choices":[{"index":0,"#
+                    + #""message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1}}"#
+                return Response(status: .ok, headers: [.contentType: "application/json"],
+                                body: .init(byteBuffer: ByteBuffer(string: body)))
+            }
+            router.get("/v1/models") { _, _ in #"{"object":"list","data":[]}"# }
+            return router
+        }
+    }
+
+    func proxy(_ env: [String: String]) async throws -> some ApplicationProtocol {
+        try await buildLLMProxy(config: LLMProxyConfig(EnvironmentReader(env.merging(["PORT": "0", "HOST": "127.0.0.1"]) { a, _ in a })),
+                                logger: Logger(label: "test"))
+    }
+
+    @Test func aModelThatServesOneAtATimeGetsOneAcrossReplicas() async throws {
+        let upstream = CountingUpstream(delay: .milliseconds(200))
+        let fake = Application(router: upstream.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await fake.test(.live) { openai in
+            let env = ["OPENAI_BASE_URL": "http://127.0.0.1:\(openai.port!)/v1", "OPENAI_API_KEY": "sk-test",
+                       "REDIS_URL": try TestEnvironment.redisURL(), "REDIS_KEY_PREFIX": TestEnvironment.uniquePrefix("llm"),
+                       "MODEL_CONCURRENCY": "openai/gpt-4o-mini=1"]
+            let (first, second) = (try await proxy(env), try await proxy(env))
+            try await first.test(.live) { one in
+                try await second.test(.live) { two in
+                    let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                        for index in 0..<6 {
+                            let client = index.isMultiple(of: 2) ? one : two
+                            group.addTask {
+                                try await client.execute(uri: "/v1/chat/completions", method: .post,
+                                                         body: ByteBuffer(string: Self.chat)) { $0.status }
+                            }
+                        }
+                        return try await group.reduce(into: []) { $0.append($1) }
+                    }
+                    #expect(statuses.allSatisfy { $0 == .ok }, "every call waited its turn: \(statuses)")
+                }
+            }
+            #expect(upstream.total == 6 && upstream.most == 1, "served \(upstream.total), at most \(upstream.most) at once")
+        }
+    }
+
+    @Test func aProvidersRequestsPerMinuteAreCountedAcrossReplicasAndThenAnswered429WithRetryAfter() async throws {
+        let upstream = CountingUpstream(delay: .zero)
+        let fake = Application(router: upstream.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await fake.test(.live) { openai in
+            let env = ["OPENAI_BASE_URL": "http://127.0.0.1:\(openai.port!)/v1", "OPENAI_API_KEY": "sk-test",
+                       "REDIS_URL": try TestEnvironment.redisURL(), "REDIS_KEY_PREFIX": TestEnvironment.uniquePrefix("llm"),
+                       "PROVIDER_RPM": "openai=3", "LIMIT_WAIT_SECONDS": "0"]
+            let (first, second) = (try await proxy(env), try await proxy(env))
+            try await first.test(.live) { one in
+                try await second.test(.live) { two in
+                    var statuses: [HTTPResponse.Status] = []
+                    var retryAfter: String?
+                    for index in 0..<5 {
+                        try await (index.isMultiple(of: 2) ? one : two).execute(
+                            uri: "/v1/chat/completions", method: .post, body: ByteBuffer(string: Self.chat)
+                        ) { response in
+                            statuses.append(response.status)
+                            if response.status == .tooManyRequests {
+                                retryAfter = response.headers[.retryAfter]
+                                #expect(response.headers[.contentType] == "application/problem+json")
+                                #expect(String(buffer: response.body).contains("PROVIDER_RPM"))
+                            }
+                        }
+                    }
+                    #expect(statuses == [.ok, .ok, .ok, .tooManyRequests, .tooManyRequests], "\(statuses)")
+                    // One request's share of the minute is 20 s.
+                    #expect(retryAfter.flatMap(Int.init).map { (1...20).contains($0) } == true, "\(retryAfter ?? "none")")
+                }
+            }
+            #expect(upstream.total == 3)
+        }
+    }
+
+    @Test func limitsThatNameNoKnownProviderAreAConfigError() {
+        #expect(throws: ConfigError.self) { try LLMProxyConfig(EnvironmentReader(["PROVIDER_RPM": "openia=5"])) }
+        #expect(throws: ConfigError.self) { try LLMProxyConfig(EnvironmentReader(["MODEL_CONCURRENCY": "smollm2=0"])) }
+        #expect(throws: ConfigError.self) { try LLMProxyConfig(EnvironmentReader(["MODEL_CONCURRENCY": "smollm2"])) }
+    }
+}
