@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import LLMProxyClient
 import LLMProxyService
 import Logging
 import NIOCore
@@ -109,5 +110,57 @@ import Testing
         #expect(throws: ConfigError.self) { try LLMProxyConfig(EnvironmentReader(["PROVIDER_RPM": "openia=5"])) }
         #expect(throws: ConfigError.self) { try LLMProxyConfig(EnvironmentReader(["MODEL_CONCURRENCY": "smollm2=0"])) }
         #expect(throws: ConfigError.self) { try LLMProxyConfig(EnvironmentReader(["MODEL_CONCURRENCY": "smollm2"])) }
+    }
+}
+
+/// A caller that hangs up ends its model call: llm-proxy cancels the upstream request
+/// rather than wait minutes for an answer nobody will read (a cancelled job's call, say).
+@Suite struct CallerDisconnectTests {
+    final class Watcher: Sendable {
+        private let state = Mutex<(started: ContinuousClock.Instant?, closed: ContinuousClock.Instant?)>((nil, nil))
+        func start() { state.withLock { $0.started = .now } }
+        func close() { state.withLock { $0.closed = .now } }
+        var started: ContinuousClock.Instant? { state.withLock { $0.started } }
+        var closed: ContinuousClock.Instant? { state.withLock { $0.closed } }
+    }
+
+    @Test func aCallerThatHangsUpCancelsTheUpstreamCall() async throws {
+        let watcher = Watcher()
+        // An upstream that would answer in a minute, and notes when its caller (llm-proxy) hangs up.
+        let router = Router(context: ServiceRequestContext.self)
+        router.post("/v1/chat/completions") { _, context -> Response in
+            watcher.start()
+            let channel = try #require(context.channel)
+            let started = ContinuousClock.now
+            while channel.isActive && ContinuousClock.now - started < .seconds(60) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            if !channel.isActive { watcher.close() }
+            return Response(status: .gatewayTimeout)
+        }
+        // It hears the hang-up the way llm-proxy does (Hummingbird keeps half-closed connections open).
+        let upstream = Application(router: router, server: CallerDisconnect.http1,
+                                   configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await upstream.test(.live) { openai in
+            let proxy = try await buildLLMProxy(config: LLMProxyConfig(EnvironmentReader([
+                "PORT": "0", "HOST": "127.0.0.1", "OPENAI_BASE_URL": "http://127.0.0.1:\(openai.port!)/v1", "OPENAI_API_KEY": "sk-test",
+            ])), logger: Logger(label: "test"))
+            try await proxy.test(.live) { client in
+                let llm = LLMProxyClient(baseURL: "http://127.0.0.1:\(client.port!)")
+                let call = Task { try await llm.chat(.init(model: "openai/gpt-4o-mini", messages: [.user("Hi")])) }
+                let waiting = ContinuousClock.now
+                while watcher.started == nil && ContinuousClock.now - waiting < .seconds(60) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                try #require(watcher.started != nil, "the call reached the upstream")
+                let hungUp = ContinuousClock.now
+                call.cancel()
+                while watcher.closed == nil && ContinuousClock.now - hungUp < .seconds(30) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                let closed = try #require(watcher.closed, "llm-proxy never hung up on the upstream")
+                #expect(closed - hungUp < .seconds(10), "hung up \(closed - hungUp) after its caller did")
+            }
+        }
     }
 }

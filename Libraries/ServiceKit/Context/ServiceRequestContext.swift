@@ -7,9 +7,12 @@ public struct ServiceRequestContext: IdentifiedRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var requestID: String = ""
     public var identity: Identity?
+    /// The caller's connection: a handler doing long work for it can stop when it closes.
+    public let channel: (any Channel)?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
     }
 
     /// Request bodies above 1 MiB are refused with 413.

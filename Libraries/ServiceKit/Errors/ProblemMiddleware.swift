@@ -27,6 +27,11 @@ public struct ProblemMiddleware<Context: IdentifiedRequestContext>: RouterMiddle
                                         limit: error.limit)
         case let error as BudgetExceeded:
             return response(for: APIError(error), request: request, context: context)
+        case is CallerDisconnect.Left:
+            // Nobody reads it; 499 (nginx's "client closed request") keeps it out of the 5xx count.
+            return ProblemResponse.make(status: .init(code: 499, reasonPhrase: "Client Closed Request"),
+                                        detail: "The caller closed its connection", instance: instance,
+                                        requestID: context.requestID)
         case let error as HTTPError:
             var detail = error.body
             if error.status == .notFound, detail == nil { detail = "No route for \(request.method) \(instance)" }

@@ -27,10 +27,15 @@ struct ChatCompletionsController<Context: IdentifiedRequestContext>: Sendable {
         guard let provider = providers[route.provider] else {
             throw APIError.validation(field: "model", reason: "provider \"\(route.provider.rawValue)\" is not supported yet")
         }
-        let admission = try await limits?.admit(route) ?? .none
+        let (limits, upstreamRequest) = (self.limits, chat.addressed(to: route.upstreamModel))
+        // Waiting for a slot and for the model both end when the caller hangs up (a job was
+        // cancelled, a client gave up): the upstream call is cancelled, not left to run.
+        let admission = try await CallerDisconnect.cancelling(on: context.channel) {
+            try await limits?.admit(route) ?? .none
+        }
         let answer: ChatAnswer
         do {
-            answer = try await provider.chat(chat.addressed(to: route.upstreamModel))
+            answer = try await CallerDisconnect.cancelling(on: context.channel) { try await provider.chat(upstreamRequest) }
         } catch {
             await admission.release()
             throw error

@@ -43,7 +43,7 @@ public func buildLLMProxy(config: LLMProxyConfig, logger: Logger) async throws -
                          evidence: evidence, limits: limits)
         .register(on: router)
     return ServiceRouter.application(responder: router.buildResponder(), server: config.server, services: services,
-                                     logger: logger)
+                                     logger: logger, http: CallerDisconnect.http1)
 }
 
 /// The configured limits, each deployment named as clients name it resolved to the one it
