@@ -6,7 +6,9 @@
 #   - arq, a Python Redis job queue from PyPI, doing the same on the same Redis (installed in
 #     the git-ignored .venv-bench);
 #   - redis-benchmark's XADD at the same client counts: one plain write per job, the limit;
-#   - enqueueing alone: one job per round trip, and batches of 100.
+#   - enqueueing alone: one job per round trip, and batches of 100;
+#   - then whole runs through the suite (bench/runs.sh: a 1,000-case run, and a 3-case run
+#     during a 2,000-case run); RUNS=0 leaves them out.
 # Prints a table; each figure is the median of ROUNDS rounds, the contenders alternating.
 #
 #   bench/queue.sh        (JOBS=20000 PEER_JOBS=3000 ROUNDS=3 to change the load)
@@ -25,11 +27,8 @@ swift build -c release --product queue-bench >&2
 bin=$(swift build -c release --show-bin-path)/queue-bench
 
 venv=$root/.venv-bench
-if [[ ! -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import arq' 2>/dev/null; then
-  log "installing arq into $venv"
-  python3 -m venv "$venv" >&2
-  "$venv/bin/pip" install -q 'arq==0.28.*' >&2
-fi
+python_venv "$venv" 'arq==0.28.*'
+
 
 dir=$root/.run/bench-queue-$$
 mkdir -p "$dir"
@@ -78,3 +77,7 @@ for concurrency in 1 8 32; do
 done
 echo
 echo "Enqueue, jobs/s: one per round trip $(median "${single[@]}"), batches of 100 $(median "${batch[@]}")"
+
+if [[ ${RUNS:-1} != 0 ]]; then
+  "$root/bench/runs.sh"
+fi

@@ -24,15 +24,7 @@ k8s_versions=1.30.0,1.37.0
 requirements=(kubernetes-validate==1.37.0 jsonschema==4.26.0 PyYAML==6.0.3 yamllint==1.38.0)
 venv=$root/.venv-tools
 python=$venv/bin/python
-stamp=$venv/.requirements
-if [[ ! -x $python || $(cat "$stamp" 2>/dev/null) != "${requirements[*]}" ]]; then
-  log "installing ${requirements[*]} into .venv-tools"
-  command -v python3 >/dev/null || die "no python3: run scripts/bootstrap.sh"
-  rm -rf "$venv"
-  python3 -m venv "$venv" >&2
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "${requirements[@]}" >&2
-  echo "${requirements[*]}" >"$stamp"
-fi
+python_venv "$venv" "${requirements[@]}"
 
 schema=${COMPOSE_SPEC_SCHEMA:-$root/../shared/schemas/compose-spec.json}
 [[ -f $schema ]] || die "no Compose Specification schema at $schema (set COMPOSE_SPEC_SCHEMA)"

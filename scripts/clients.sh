@@ -11,14 +11,5 @@ root=$(repo_root)
 
 requirements=(redis==7.4.1)
 venv=${CLIENTS_VENV:-$root/.venv-clients}
-python=$venv/bin/python
-stamp=$venv/.requirements
-if [[ ! -x $python || $(cat "$stamp" 2>/dev/null) != "${requirements[*]}" ]]; then
-  log "installing ${requirements[*]} into $venv"
-  command -v python3 >/dev/null || die "no python3: run scripts/bootstrap.sh"
-  rm -rf "$venv"
-  python3 -m venv "$venv" >&2
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "${requirements[@]}" >&2
-  echo "${requirements[*]}" >"$stamp"
-fi
-echo "$python"
+python_venv "$venv" "${requirements[@]}"
+echo "$venv/bin/python"

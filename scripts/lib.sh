@@ -21,6 +21,21 @@ repo_root() {
   (cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 }
 
+# python_venv DIR REQUIREMENT... — a virtualenv in DIR with these PyPI requirements, made
+# on first use and made again whenever the list changes (it is kept in DIR/.requirements).
+python_venv() {
+  local venv=$1
+  shift
+  if [[ ! -x $venv/bin/python || $(cat "$venv/.requirements" 2>/dev/null) != "$*" ]]; then
+    log "installing $* into $venv"
+    command -v python3 >/dev/null || die "no python3: run scripts/bootstrap.sh"
+    rm -rf "$venv"
+    python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "$@" >&2
+    echo "$*" >"$venv/.requirements"
+  fi
+}
+
 # free_port [COUNT] — prints COUNT (default 1) distinct TCP ports free on 127.0.0.1, one a
 # line. All sockets are held open until every port is chosen, so the ports differ.
 free_port() {

@@ -1,8 +1,8 @@
 import Foundation
+import Glibc
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import LLMProxyClient
 import LLMProxyService
 import Logging
 import NIOCore
@@ -146,15 +146,18 @@ import Testing
                 "PORT": "0", "HOST": "127.0.0.1", "OPENAI_BASE_URL": "http://127.0.0.1:\(openai.port!)/v1", "OPENAI_API_KEY": "sk-test",
             ])), logger: Logger(label: "test"))
             try await proxy.test(.live) { client in
-                let llm = LLMProxyClient(baseURL: "http://127.0.0.1:\(client.port!)")
-                let call = Task { try await llm.chat(.init(model: "openai/gpt-4o-mini", messages: [.user("Hi")])) }
+                // The caller is a bare socket, so the test decides when it hangs up.
+                let socket = try RawHTTPCaller(port: try #require(client.port))
+                let body = #"{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}"#
+                try socket.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: \(body.utf8.count)\r\n\r\n" + body)
                 let waiting = ContinuousClock.now
                 while watcher.started == nil && ContinuousClock.now - waiting < .seconds(60) {
                     try await Task.sleep(for: .milliseconds(20))
                 }
                 try #require(watcher.started != nil, "the call reached the upstream")
                 let hungUp = ContinuousClock.now
-                call.cancel()
+                socket.close()
                 while watcher.closed == nil && ContinuousClock.now - hungUp < .seconds(30) {
                     try await Task.sleep(for: .milliseconds(20))
                 }
@@ -162,5 +165,31 @@ import Testing
                 #expect(closed - hungUp < .seconds(10), "hung up \(closed - hungUp) after its caller did")
             }
         }
+    }
+}
+
+/// A TCP connection to a local server that sends what it is told and closes when told.
+final class RawHTTPCaller: Sendable {
+    let descriptor: Int32
+
+    init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard descriptor >= 0, connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    }
+
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        guard write(descriptor, bytes, bytes.count) == bytes.count else { throw POSIXError(.EIO) }
+    }
+
+    func close() {
+        _ = Glibc.close(descriptor)
     }
 }

@@ -81,24 +81,7 @@ final class ScriptedLLMProxy: Sendable {
             if let cost = self.cost { headers[HTTPField.Name("X-Response-Cost")!] = cost }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
         }
-        let port = Mutex<Int?>(nil)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            defer {
-                stopping.store(true, ordering: .sequentiallyConsistent)
-                group.cancelAll()
-            }
-            let started = ContinuousClock.now
-            while port.withLock({ $0 }) == nil {
-                guard ContinuousClock.now - started < .seconds(60) else { throw CancellationError() }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            return try await body("http://127.0.0.1:\(port.withLock { $0 }!)")
-        }
+        return try await LoopbackServer.serve(router, onStop: { self.stopping.store(true, ordering: .sequentiallyConsistent) },
+                                              body)
     }
 }

@@ -36,21 +36,6 @@ final class WebhookReceiver: Sendable {
             let status = number <= self.statuses.count ? self.statuses[number - 1] : 200
             return Response(status: .init(code: status))
         }
-        let port = Mutex<Int?>(nil)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            defer { group.cancelAll() }
-            let started = ContinuousClock.now
-            while port.withLock({ $0 }) == nil {
-                guard ContinuousClock.now - started < .seconds(60) else { throw CancellationError() }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            return try await body("http://127.0.0.1:\(port.withLock { $0 }!)/hook")
-        }
+        return try await LoopbackServer.serve(router) { base in try await body(base + "/hook") }
     }
 }
