@@ -43,6 +43,11 @@ public enum ShellCommand {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of ours goes with it. SwiftNIO opens its sockets without CLOEXEC, so a
+        // child (a daemon scripts/daemons.sh leaves running) would otherwise hold a copy of
+        // every connection the tests have open at that moment, and a test's close would no
+        // longer reach its peer.
+        closeFrom(3, in: &actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -68,5 +73,14 @@ public enum ShellCommand {
             throw Failed(command: executable, status: result, output: "posix_spawn failed: \(String(cString: strerror(result)))")
         }
         return pid
+    }
+
+    /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34+), which Swift does not import.
+    private static func closeFrom(_ lowest: Int32, in actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            return
+        }
+        _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, lowest)
     }
 }

@@ -18,18 +18,18 @@ struct WebhooksController: Sendable {
     @Sendable func get(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         guard let secret = try await secrets.secret(of: identity.userID) else { throw APIError.notFound("User") }
-        return try Self.private(secret)
+        return try Self.response(secret)
     }
 
     @Sendable func rotate(_ request: Request, context: ServiceRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         guard let secret = try await secrets.rotate(for: identity.userID) else { throw APIError.notFound("User") }
         context.logger.info("rotated a user's webhook secret", metadata: ["user_id": "\(identity.userID)"])
-        return try Self.private(secret)
+        return try Self.response(secret)
     }
 
     /// A secret is never kept by a cache on the way.
-    private static func `private`(_ secret: String) throws -> Response {
+    private static func response(_ secret: String) throws -> Response {
         let body = try JSONEncoder().encode(["secret": secret])
         return Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(bytes: body)))
