@@ -16,8 +16,10 @@ import Testing
                 try await harness.queue.enqueue(try await harness.job(of: run))
                 let started = ContinuousClock.now
                 try await harness.runningWorker([
+                    // A lease far longer than the deadline: on a loaded machine a late heartbeat
+                    // must not hand the job to the second consumer, which would ask again.
                     "LLM_PROXY_URL": url, "JOB_DEADLINE_SECONDS": "5", "LLM_TIMEOUT_SECONDS": "3600",
-                    "STALL_TIMEOUT_SECONDS": "5",
+                    "STALL_TIMEOUT_SECONDS": "60",
                 ]) {
                     let final = try await harness.finished(run.id)
                     let elapsed = ContinuousClock.now - started
