@@ -36,12 +36,7 @@ import Testing
                     try await harness.queue.enqueue(try await harness.jobs(of: late))
                     #expect(try await harness.finished(late.id).passed == 1)
                 }
-                let results = try await harness.results(run.id)
-                #expect(results.count == 30 && Set(results.map(\.jobID)).count == 30, "each case stored once")
-                let events = try await bus.history(channel: channel, after: "0")
-                #expect(events.filter { $0.type == "run.completed" }.count == 1, "finalized once")
-                let cases = events.filter { $0.type == "case.completed" }.compactMap { $0.data["result_id"]?.stringValue }
-                #expect(Set(cases).count == cases.count, "no case announced twice")
+                try await harness.checkExactlyOnce(run, total: 30)
                 #expect(proxy.callCount >= 30 && proxy.callCount <= 30 + 4, "at most the jobs in flight at the restart ran twice: \(proxy.callCount)")
             }
         }

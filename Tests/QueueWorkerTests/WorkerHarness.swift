@@ -78,6 +78,14 @@ struct WorkerHarness: Sendable {
                 try await bus.history(channel: channel, after: "0").contains { $0.type == "run.completed" }
             }
         }
+        try await checkExactlyOnce(run, total: total)
+    }
+
+    /// Of a run that is over: every case stored once, the run finalized once, no case
+    /// announced twice on its channel.
+    func checkExactlyOnce(_ run: Run, total: Int) async throws {
+        let bus = EventBus(redis: redis, keys: keys)
+        let channel = "run:\(run.id.uuidString.lowercased())"
         let results = try await results(run.id)
         #expect(results.count == total && Set(results.map(\.jobID)).count == total, "each case stored once")
         let events = try await bus.history(channel: channel, after: "0")

@@ -14,13 +14,19 @@ public struct WebhookSecretRepository: Sendable {
         self.logger = logger
     }
 
-    /// The user's secret, made now if they had none; nil when there is no such user.
+    /// The user's secret, made now if they had none; nil when there is no such user. Every
+    /// delivery reads it, so a user who has one costs a read, not a row rewritten each time.
     public func secret(of userID: UUID) async throws -> String? {
-        let rows = try await client.query("""
-            UPDATE users SET webhook_secret = coalesce(webhook_secret, \(Self.generate()))
-            WHERE id = \(userID) RETURNING webhook_secret
-            """, logger: logger)
-        for try await secret in rows.decode(String.self) { return secret }
+        let found = try await client.query("SELECT webhook_secret FROM users WHERE id = \(userID)", logger: logger)
+        for try await secret in found.decode(String?.self) {
+            if let secret { return secret }
+            // The first use: made once; a racing first use keeps whichever landed first.
+            let made = try await client.query("""
+                UPDATE users SET webhook_secret = coalesce(webhook_secret, \(Self.generate()))
+                WHERE id = \(userID) RETURNING webhook_secret
+                """, logger: logger)
+            for try await secret in made.decode(String.self) { return secret }
+        }
         return nil
     }
 

@@ -28,6 +28,15 @@ extension JobHandler {
     func settle(deadLetter job: JobEnvelope, reason: String, logger: Logger) async throws {}
 }
 
+/// A job's result as the queue keeps it: JSON text, keys sorted, so equal results read alike.
+enum JobResult {
+    static func json(_ result: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(result), as: UTF8.self)
+    }
+}
+
 /// A job failure that is not retried after the usual backoff.
 enum JobFailure: Error, CustomStringConvertible, Equatable {
     /// Another attempt would fail the same way (a payload that cannot be read, a request

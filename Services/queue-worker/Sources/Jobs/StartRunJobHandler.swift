@@ -52,7 +52,7 @@ struct StartRunJobHandler: JobHandler {
         case .noTestCases: throw JobFailure.unrecoverable("card \(card.id.uuidString.lowercased()) has no test cases")
         }
         logger.info("started a run for a run.start job", metadata: ["run_id": "\(run.id)", "replayed": "\(replayed)"])
-        return try TestCaseJobHandler.encode(Started(run_id: run.id.uuidString.lowercased(), status: run.status.rawValue,
-                                                     replayed: replayed))
+        return try JobResult.json(Started(run_id: run.id.uuidString.lowercased(), status: run.status.rawValue,
+                                              replayed: replayed))
     }
 }

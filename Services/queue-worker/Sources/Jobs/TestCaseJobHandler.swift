@@ -51,7 +51,7 @@ struct TestCaseJobHandler: JobHandler {
                 .init(template: payload.template, vars: payload.vars, assert: payload.assert,
                       threshold: payload.threshold, model: payload.model),
                 requestID: job.id, isLastAttempt: isLastAttempt)
-            return try Self.encode(Self.result(of: evaluation, model: payload.model))
+            return try JobResult.json(Self.result(of: evaluation, model: payload.model))
         }
     }
 
@@ -62,7 +62,7 @@ struct TestCaseJobHandler: JobHandler {
             return #"{"outcome":"errored"}"#
         case .adHoc(let payload):
             let evaluation = CaseEvaluator.Evaluation(prompt: String(payload.template.prefix(1_000)), error: reason)
-            return try Self.encode(Self.result(of: evaluation, model: payload.model))
+            return try JobResult.json(Self.result(of: evaluation, model: payload.model))
         }
     }
 
@@ -79,11 +79,5 @@ struct TestCaseJobHandler: JobHandler {
             prompt: evaluation.prompt, output: completion?.text, model: model, grading: graded, error: evaluation.error,
             latencyMs: completion?.latencyMs, promptTokens: completion?.promptTokens ?? 0,
             completionTokens: completion?.completionTokens ?? 0, cost: completion?.cost)
-    }
-
-    static func encode(_ result: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(result), as: UTF8.self)
     }
 }

@@ -65,7 +65,7 @@ struct WebhookDeliveryHandler: JobHandler {
         logger.info("webhook delivered", metadata: ["status": "\(status)", "event": "\(delivery.event)", "host": "\(host)"])
         switch status {
         case 200..<300:
-            return try TestCaseJobHandler.encode(Delivered(status: status))
+            return try JobResult.json(Delivered(status: status))
         case 429, 503:
             let reason = "the receiver answered \(status)"
             if let wait = RetryAfter.parse(response.headers.first(name: "retry-after")) {
