@@ -36,6 +36,8 @@ public struct JobQueue: Sendable {
     public let retention: Duration
     /// The largest payload the queue takes.
     public let maxPayloadBytes: Int
+    /// Shared by the copies of this queue, so their completions travel together.
+    let completions = CompletionBatcher()
 
     public init(name: String = "default", redis: RedisClient, keys: RedisKeys, retention: Duration = .seconds(86_400),
                 maxPayloadBytes: Int = 1 << 20) {
@@ -159,16 +161,11 @@ public struct JobQueue: Sendable {
     }
 
     /// Completes a job and, in the same call, claims the worker's next jobs (`next`): the
-    /// worker's hot path, one round trip per job.
+    /// worker's hot path, one round trip per job, or fewer: completions that consumers of this
+    /// process make at once share one call (`CompletionBatcher`).
     public func complete(_ job: ClaimedJob, result: String, thenClaim next: ClaimRequest?) async throws
         -> (completed: Bool, next: [ClaimedJob]) {
-        let reply = try await call([["pcsq_complete", "1", base, String(JobEnvelope.nowMillis()), job.id, job.token, result,
-                                     retentionSeconds] + (next?.arguments ?? [])])[0]
-        if let message = reply.errorMessage { throw RedisError.server(message) }
-        guard let items = reply.array, let status = items.first?.string else {
-            throw QueueError.unexpectedReply("pcsq_complete: \(reply)")
-        }
-        return (status == "ok", try Self.claimed(items.dropFirst()))
+        try await completions.complete(.init(job: job, result: result, next: next), on: self)
     }
 
     /// Records a failed attempt; returns the job's new state (`failed` = a retry is

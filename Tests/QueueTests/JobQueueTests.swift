@@ -26,6 +26,36 @@ import Testing
         }
     }
 
+    @Test func completionsMadeAtOnceEachGetTheirOwnOutcomeAndNextJob() async throws {
+        try await TestQueue.with { q in
+            _ = try await q.queue.enqueue((0..<20).map { TestQueue.job("c\($0)") })
+            let held = try await q.queue.claim(worker: "w", count: 8, lease: .seconds(30), maxStalls: 2)
+            #expect(held.count == 8)
+            let stale = ClaimedJob(id: held[0].id, token: "w/0/1.0", envelope: held[0].envelope)
+            let request = JobQueue.ClaimRequest(worker: "w", lease: .seconds(30), maxStalls: 2)
+            // Nine completions at once (one with a token that never held its job): the batcher
+            // sends them in as few calls as it can, and each caller gets its own answer.
+            let outcomes = try await withThrowingTaskGroup(of: (String, Bool, [ClaimedJob]).self) { group in
+                for job in held + [stale] {
+                    group.addTask {
+                        let outcome = try await q.queue.complete(job, result: #"{"id":"\#(job.id)"}"#, thenClaim: request)
+                        return (job.token, outcome.completed, outcome.next)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0.1 }.count == 8 && outcomes.first { $0.0 == stale.token }?.1 == false)
+            let next = outcomes.flatMap(\.2)
+            #expect(next.count == 9 && Set(next.map(\.id)).count == 9, "one next job per caller, none twice")
+            #expect(Set(next.map(\.id)).isDisjoint(with: held.map(\.id)))
+            for job in held { #expect(try await q.queue.job(id: job.id)?.result == #"{"id":"\#(job.id)"}"#) }
+            for job in next { #expect(try await q.queue.complete(job)) }
+            #expect(try await q.drain().count == 3)
+            let stats = try await q.redis.send(["HGET", q.queue.base + ":stats", "completed"])
+            #expect(stats.int == 20)
+        }
+    }
+
     @Test func enqueueingAKnownIDIsANoOpThatSaysDuplicate() async throws {
         try await TestQueue.with { q in
             _ = try await q.queue.enqueue(TestQueue.job("d"))

@@ -45,10 +45,11 @@ func runPath(queue: JobQueue, jobs: Int, concurrency: Int) async throws {
                 try await queue.enqueue((start..<min(start + 100, jobs)).map(noop))
             }
         }
-        for consumer in 0..<concurrency {
+        for _ in 0..<concurrency {
             group.addTask {
-                // As queue-worker's consumers do: claim, run, complete and claim the next in one call.
-                let request = JobQueue.ClaimRequest(worker: "c\(consumer)", lease: .seconds(60), maxStalls: 2)
+                // As queue-worker's consumers do: one worker name for the process; claim, run,
+                // complete and claim the next in one call (shared by consumers that finish at once).
+                let request = JobQueue.ClaimRequest(worker: "bench-worker", lease: .seconds(60), maxStalls: 2)
                 var next: [ClaimedJob] = []
                 while done.value.load(ordering: .relaxed) < jobs {
                     if next.isEmpty {

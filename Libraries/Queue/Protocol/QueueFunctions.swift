@@ -20,8 +20,10 @@ enum QueueFunctions {
     #!lua name=pcs_queue
 
     local LANES = {'high', 'normal', 'low'}
-    local EVENTS_KEPT = 10000
-    local DEAD_KEPT = 10000
+    -- Numbers every script passes to Redis, as strings: Redis formats a Lua number argument
+    -- with sprintf, which on the hot path (several per job) costs as much as a command.
+    local EVENTS_KEPT = '10000'
+    local DEAD_KEPT = '10000'
     local RESULT_IN_EVENT = 65536
     local MAX_DEFERS = @MAX_DEFERS@
 
@@ -78,7 +80,11 @@ enum QueueFunctions {
     -- already running, so it does not queue again behind its whole run) and makes the group
     -- eligible, unless the group is at its concurrency limit: then it is parked until a job
     -- of it ends.
-    local function ready(base, id, front, lane, owner, group, quiet)
+    --
+    -- `waiting` tallies the lanes' new waiting counts for the caller to `addWaiting` in one
+    -- write per lane. A list that held jobs before this one means its group was already
+    -- eligible or parked, so only a group's first waiting job pays for the checks.
+    local function ready(base, id, front, waiting, lane, owner, group, quiet)
       if lane then
         -- A new job: its hash already says `waiting`.
       else
@@ -87,14 +93,24 @@ enum QueueFunctions {
         redis.call('HSET', base .. ':job:' .. id, 'state', 'waiting')
       end
       local list = base .. ':wait:' .. lane .. ':' .. group
-      if front then redis.call('LPUSH', list, id) else redis.call('RPUSH', list, id) end
-      redis.call('HINCRBY', base .. ':waiting', lane, 1)
-      if saturated(base, group) then
+      local length
+      if front then length = redis.call('LPUSH', list, id) else length = redis.call('RPUSH', list, id) end
+      waiting[lane] = (waiting[lane] or 0) + 1
+      if length > 1 then
+        -- Already eligible or parked.
+      elseif saturated(base, group) then
         redis.call('SADD', base .. ':parked:' .. group, lane)
       else
         activate(base, lane, owner, group)
       end
       if not quiet then wake(base) end
+    end
+
+    -- Adds what `ready` and `nextJob` tallied to the lanes' waiting counts.
+    local function addWaiting(base, waiting)
+      for lane, n in pairs(waiting) do
+        if n ~= 0 then redis.call('HINCRBY', base .. ':waiting', lane, tostring(n)) end
+      end
     end
 
     local function forget(base, id, group, retention)
@@ -106,10 +122,12 @@ enum QueueFunctions {
       end
     end
 
-    -- A job of the group stopped running: one slot of its concurrency is free again.
-    local function release(base, group)
+    -- A job of the group stopped running: one slot of its concurrency is free again. Only a
+    -- job with a `limit` counted against its group when it was claimed.
+    local function release(base, group, limit)
+      if (tonumber(limit) or 0) <= 0 then return end
       local key = base .. ':group:' .. group
-      local active = redis.call('HINCRBY', key, 'active', -1)
+      local active = redis.call('HINCRBY', key, 'active', '-1')
       if active < 0 then redis.call('HSET', key, 'active', 0) end
       if saturated(base, group) then return end
       local parked = base .. ':parked:' .. group
@@ -124,13 +142,14 @@ enum QueueFunctions {
     end
 
     -- Lets go of a job `token` still holds: takes it off the active set and frees its group's
-    -- slot. Returns the job's token, state, group and then the fields named in `...`, or nil
-    -- when the lease was lost (reclaimed, or the job ended: its state guards a token left behind).
+    -- slot. Returns the job's token, state, group, limit and then the fields named in `...`, or
+    -- nil when the lease was lost (reclaimed, or the job ended: its state guards a token left
+    -- behind).
     local function letGo(base, id, token, ...)
-      local f = redis.call('HMGET', base .. ':job:' .. id, 'token', 'state', 'group', ...)
+      local f = redis.call('HMGET', base .. ':job:' .. id, 'token', 'state', 'group', 'limit', ...)
       if f[1] ~= token or f[2] ~= 'active' then return nil end
       redis.call('ZREM', base .. ':active', id)
-      release(base, f[3])
+      release(base, f[3], f[4])
       return f
     end
 
@@ -152,13 +171,35 @@ enum QueueFunctions {
       redis.call('HSET', key, 'errors', cjson.encode(history), 'error', message)
     end
 
-    local function finish(base, id, state, now, retention, group, ...)
+    -- Counts jobs that ended, per final state: in all (`:stats`) and per minute, for
+    -- throughput (`pcsq_stats` reads and prunes those).
+    local function countEnded(base, now, ended)
+      local minute = math.floor(tonumber(now) / 60000) .. ':'
+      for state, n in pairs(ended) do
+        redis.call('HINCRBY', base .. ':stats', state, tostring(n))
+        redis.call('HINCRBY', base .. ':rate', minute .. state, tostring(n))
+      end
+    end
+
+    -- Records a job's final state; `ended` tallies it for `countEnded`, or it is counted now.
+    local function settle(base, id, state, now, retention, group, ended, ...)
       local key = base .. ':job:' .. id
       redis.call('HSET', key, 'state', state, 'finished_at', now, ...)
-      redis.call('HINCRBY', base .. ':stats', state, 1)
-      -- Per-minute counts for throughput (`pcsq_stats` reads and prunes them).
-      redis.call('HINCRBY', base .. ':rate', math.floor(tonumber(now) / 60000) .. ':' .. state, 1)
       forget(base, id, group or redis.call('HGET', key, 'group'), retention)
+      if ended then ended[state] = (ended[state] or 0) + 1 else countEnded(base, now, {[state] = 1}) end
+    end
+
+    local function finish(base, id, state, now, retention, group, ...)
+      settle(base, id, state, now, retention, group, nil, ...)
+    end
+
+    -- Completes a job `token` still holds; returns 'ok', or 'lost' when it no longer did.
+    local function completeOne(base, now, id, token, result, retention, ended)
+      local held = letGo(base, id, token)
+      if not held then return 'lost' end
+      settle(base, id, 'completed', now, retention, held[3], ended, 'result', result)
+      if #result <= RESULT_IN_EVENT then event(base, 'completed', id, 'result', result) else event(base, 'completed', id) end
+      return 'ok'
     end
 
     local function bury(base, id, reason, now, retention)
@@ -182,9 +223,18 @@ enum QueueFunctions {
       return tonumber(redis.call('HGET', base .. ':config', name)) or fallback
     end
 
+    -- A field that must be a number: the caller's own text when it is one (so Redis does not
+    -- format a Lua number back), else the fallback.
+    local function numeric(value, fallback)
+      if value and tonumber(value) then return value end
+      return fallback
+    end
+
     -- Validates and stores one job. `fields` is a flat field/value list. Returns the outcome
-    -- ('added', 'delayed', 'duplicate') or raises the reason a job is refused.
-    local function add(base, now, fields, limit)
+    -- ('added', 'delayed', 'duplicate') or raises the reason a job is refused. `groups`
+    -- remembers the groups' owner and limit across the jobs of one call (a run's jobs share
+    -- one group), `waiting` tallies for `addWaiting`.
+    local function add(base, now, fields, waiting, groups, limit)
       local job = {}
       for i = 1, #fields, 2 do job[fields[i]] = fields[i + 1] end
       if not job.type or job.type == '' then return nil, 'missing field "type"' end
@@ -202,37 +252,55 @@ enum QueueFunctions {
       if owner == '' then owner = '-' end
       local group = job.group or ''
       if group == '' then group = 'owner:' .. owner end
-      local attempts = tonumber(job.max_attempts or job.attempts or '3') or 3
-      if attempts < 1 then attempts = 1 end
+      local attempts = numeric(job.max_attempts or job.attempts, '3')
+      if tonumber(attempts) < 1 then attempts = '1' end
       local due = tonumber(job.not_before or '0') or 0
       local delay = tonumber(job.delay or '0') or 0
       if delay > 0 then due = math.max(due, tonumber(now) + delay) end
-      redis.call('HSET', key, 'id', id, 'type', job.type, 'payload', job.payload, 'owner', owner, 'group', group,
-                 'lane', lane, 'attempt', tonumber(job.attempt or '1') or 1, 'max_attempts', attempts, 'stalls', 0,
-                 'backoff', job.backoff or 'exponential', 'backoff_delay', tonumber(job.backoff_delay or '1000') or 1000,
-                 'backoff_jitter', tonumber(job.backoff_jitter or '0.5') or 0.5,
-                 'enqueued_at', tonumber(job.enqueued_at or now) or now, 'state', 'waiting',
-                 'limit', tonumber(job.group_concurrency or '0') or 0)
-      if job.traceparent then redis.call('HSET', key, 'traceparent', job.traceparent) end
+      -- The group's concurrency: a job that names one sets it; one that does not runs under
+      -- the group's. A job counts against its group's running jobs only if its `limit` is set.
       local groupKey = base .. ':group:' .. group
-      redis.call('HSET', groupKey, 'owner', owner)
-      local concurrency = tonumber(job.group_concurrency or '')
-      if concurrency then redis.call('HSET', groupKey, 'limit', concurrency) end
+      local g = groups[group]
+      if not g then
+        g = redis.call('HMGET', groupKey, 'owner', 'limit')
+        groups[group] = g
+      end
+      if not g[1] then
+        redis.call('HSET', groupKey, 'owner', owner)
+        g[1] = owner
+      end
+      local concurrency = numeric(job.group_concurrency, nil)
+      if concurrency then
+        if g[2] ~= concurrency then
+          redis.call('HSET', groupKey, 'limit', concurrency)
+          g[2] = concurrency
+        end
+      else
+        concurrency = g[2] or '0'
+      end
+      local record = {'id', id, 'type', job.type, 'payload', job.payload, 'owner', owner, 'group', group,
+                      'lane', lane, 'attempt', numeric(job.attempt, '1'), 'max_attempts', attempts, 'stalls', '0',
+                      'backoff', job.backoff or 'exponential', 'backoff_delay', numeric(job.backoff_delay, '1000'),
+                      'backoff_jitter', numeric(job.backoff_jitter, '0.5'),
+                      'enqueued_at', numeric(job.enqueued_at, now), 'state', 'waiting', 'limit', concurrency}
+      if job.traceparent then table.insert(record, 'traceparent'); table.insert(record, job.traceparent) end
+      redis.call('HSET', key, unpack(record))
       redis.call('SADD', groupKey .. ':jobs', id)
       if due > tonumber(now) then
         redis.call('HSET', key, 'state', 'delayed', 'not_before', due)
         redis.call('ZADD', base .. ':delayed', due, id)
         return 'delayed', event(base, 'added', id, 'state', 'delayed')
       end
-      ready(base, id, false, lane, owner, group, true)
+      ready(base, id, false, waiting, lane, owner, group, true)
       return 'added', event(base, 'added', id, 'state', 'waiting')
     end
 
     -- Entries XADDed by hand to the intake stream join the queue here; one that is not a
     -- job is dead-lettered with the reason, never dropped silently.
-    local function drainIntake(base, now, retention)
+    local function drainIntake(base, now, waiting)
       local intake = base .. ':intake'
-      local entries = redis.call('XRANGE', intake, '-', '+', 'COUNT', 200)
+      local entries = redis.call('XRANGE', intake, '-', '+', 'COUNT', '200')
+      local groups = {}
       for _, entry in ipairs(entries) do
         local fields = entry[2]
         local id
@@ -241,7 +309,7 @@ enum QueueFunctions {
           id = entry[1]
           table.insert(fields, 'id'); table.insert(fields, id)
         end
-        local outcome, reason = add(base, now, fields)
+        local outcome, reason = add(base, now, fields, waiting, groups)
         if not outcome then
           local fallback = {}
           for i = 1, #fields, 2 do
@@ -260,7 +328,7 @@ enum QueueFunctions {
       if #entries > 0 then wake(base, #entries) end
     end
 
-    local function promoteDue(base, now)
+    local function promoteDue(base, now, waiting)
       local due = redis.call('ZRANGEBYSCORE', base .. ':delayed', '-inf', now, 'LIMIT', 0, 200)
       for _, id in ipairs(due) do
         redis.call('ZREM', base .. ':delayed', id)
@@ -269,20 +337,21 @@ enum QueueFunctions {
           event(base, 'retrying', id, 'attempt', redis.call('HGET', key, 'attempt'))
         end
         redis.call('HDEL', key, 'not_before')
-        ready(base, id, false)
+        ready(base, id, false, waiting)
       end
     end
 
     -- Jobs whose lease ran out: their worker died or lost Redis. Each goes back to the front
     -- of its group, or to the dead letters once it has stalled more than `max_stalls` times.
-    local function reclaimExpired(base, now, maxStalls, retention)
+    local function reclaimExpired(base, now, maxStalls, retention, waiting)
       local expired = redis.call('ZRANGEBYSCORE', base .. ':active', '-inf', now, 'LIMIT', 0, 50)
       for _, id in ipairs(expired) do
         redis.call('ZREM', base .. ':active', id)
         local key = base .. ':job:' .. id
         local stalls = redis.call('HINCRBY', key, 'stalls', 1)
         redis.call('HDEL', key, 'token', 'worker')
-        release(base, redis.call('HGET', key, 'group'))
+        local g = redis.call('HMGET', key, 'group', 'limit')
+        release(base, g[1], g[2])
         event(base, 'stalled', id, 'stalls', stalls)
         if redis.call('HGET', key, 'cancel') then
           cancelled(base, id, now, retention, 'cancelled while its worker was gone')
@@ -290,29 +359,33 @@ enum QueueFunctions {
           bury(base, id, 'stalled: its worker stopped answering ' .. stalls .. ' times (MAX_STALLS ' .. maxStalls .. ')',
                now, retention)
         else
-          ready(base, id, true)
+          ready(base, id, true, waiting)
         end
       end
     end
 
     -- The next job by strict lane priority, then fairly: the owner served least so far in the
     -- lane, then that owner's group served least.
-    local function nextJob(base)
+    local function nextJob(base, waiting)
       for _, lane in ipairs(LANES) do
         local owners = base .. ':owners:' .. lane
         for _ = 1, 64 do
-          local owner = redis.call('ZRANGE', owners, 0, 0)[1]
+          -- The two least served: a lone member's virtual time is not advanced, since there
+          -- is nobody to compare it with (a newcomer starts level with it).
+          local leastOwners = redis.call('ZRANGE', owners, '0', '1')
+          local owner = leastOwners[1]
           if not owner then break end
           local groups = base .. ':groups:' .. lane .. ':' .. owner
-          local group = redis.call('ZRANGE', groups, 0, 0)[1]
+          local leastGroups = redis.call('ZRANGE', groups, '0', '1')
+          local group = leastGroups[1]
           if not group then
             redis.call('ZREM', owners, owner)
           else
             local id = redis.call('LPOP', base .. ':wait:' .. lane .. ':' .. group)
             if id then
-              redis.call('HINCRBY', base .. ':waiting', lane, -1)
-              redis.call('ZINCRBY', owners, 1, owner)
-              redis.call('ZINCRBY', groups, 1, group)
+              waiting[lane] = (waiting[lane] or 0) - 1
+              if leastOwners[2] then redis.call('ZINCRBY', owners, '1', owner) end
+              if leastGroups[2] then redis.call('ZINCRBY', groups, '1', group) end
               return id, owner, group
             end
             -- The group ran dry (its last job went on an earlier turn): out of the rotation.
@@ -326,18 +399,26 @@ enum QueueFunctions {
 
     -- Takes in the intake, promotes due jobs, reclaims expired leases, then hands `count` jobs
     -- to `worker`: per job its token, then its fields as HGETALL gives them.
-    -- The upkeep (intake, due jobs, expired leases) runs at most every 50 ms, or always for a
-    -- claim of 0 (the workers' maintenance call): it costs three lookups a claim would
-    -- otherwise pay each time.
+    -- The upkeep (intake, due jobs, expired leases) runs at most every 50 ms by the callers'
+    -- clocks (any skew between them only makes it run more often), or always for a claim of 0
+    -- (the workers' maintenance call): it costs three lookups a claim would otherwise pay
+    -- each time.
+    -- When each queue's upkeep last ran, in this Redis process. It only throttles work that is
+    -- safe to run at any time, so it may be lost (a restart, a failover, a function reload).
+    local lastUpkeep = {}
+
     local function claim(base, now, worker, count, lease, maxStalls, retention)
-      if count == 0 or redis.call('SET', base .. ':upkeep', now, 'PX', 50, 'NX') then
-        drainIntake(base, now, retention)
-        promoteDue(base, now)
-        reclaimExpired(base, now, maxStalls, retention)
+      local waiting = {}
+      local sinceUpkeep = math.abs(tonumber(now) - (lastUpkeep[base] or 0))
+      if count == 0 or sinceUpkeep >= 50 then
+        lastUpkeep[base] = tonumber(now)
+        drainIntake(base, now, waiting)
+        promoteDue(base, now, waiting)
+        reclaimExpired(base, now, maxStalls, retention, waiting)
       end
       local claimed = {}
       for _ = 1, count do
-        local id, owner, group = nextJob(base)
+        local id, owner, group = nextJob(base, waiting)
         if not id then break end
         local key = base .. ':job:' .. id
         local fields = redis.call('HGETALL', key)
@@ -347,13 +428,16 @@ enum QueueFunctions {
         local token = worker .. '/' .. now .. '/' .. (job.attempt or '1') .. '.' .. (job.stalls or '0')
         redis.call('HSET', key, 'state', 'active', 'token', token, 'worker', worker, 'started_at', now)
         redis.call('ZADD', base .. ':active', tonumber(now) + lease, id)
-        local active = redis.call('HINCRBY', base .. ':group:' .. group, 'active', 1)
         local limit = tonumber(job.limit) or 0
-        if limit > 0 and active >= limit then park(base, group, owner) end
+        if limit > 0 then
+          local active = redis.call('HINCRBY', base .. ':group:' .. group, 'active', '1')
+          if active >= limit then park(base, group, owner) end
+        end
         event(base, 'active', id, 'attempt', job.attempt or '1', 'worker', worker)
         table.insert(claimed, token)
         table.insert(claimed, fields)
       end
+      addWaiting(base, waiting)
       return claimed
     end
 
@@ -371,8 +455,10 @@ enum QueueFunctions {
       local job = {}
       for i = 1, #fields, 2 do job[fields[i]] = fields[i + 1] end
       if not job.id or job.id == '' then return redis.error_reply('pcsq: missing field "id"') end
-      local outcome, detail = add(keys[1], args[1], fields)
+      local waiting = {}
+      local outcome, detail = add(keys[1], args[1], fields, waiting, {})
       if not outcome then return redis.error_reply('pcsq: ' .. detail) end
+      addWaiting(keys[1], waiting)
       wake(keys[1])
       return {outcome, detail or ''}
     end)
@@ -380,7 +466,7 @@ enum QueueFunctions {
     -- KEYS: base. ARGV: now, then per job: its number of field/value arguments, then those.
     -- Returns, per job, its outcome and detail as `pcsq_enqueue` does, or {'refused', reason}.
     redis.register_function('pcsq_enqueue_many', function(keys, args)
-      local replies = {}
+      local replies, waiting, groups = {}, {}, {}
       local limit = config(keys[1], 'max_payload_bytes', 1048576)
       local i = 2
       while i <= #args do
@@ -393,10 +479,11 @@ enum QueueFunctions {
         if not id or id == '' then
           table.insert(replies, {'refused', 'missing field "id"'})
         else
-          local outcome, detail = add(keys[1], args[1], fields, limit)
+          local outcome, detail = add(keys[1], args[1], fields, waiting, groups, limit)
           if outcome then table.insert(replies, {outcome, detail or ''}) else table.insert(replies, {'refused', detail}) end
         end
       end
+      addWaiting(keys[1], waiting)
       wake(keys[1], #replies)
       return replies
     end)
@@ -424,16 +511,31 @@ enum QueueFunctions {
     -- holder decides its fate); the claimed jobs as `pcsq_claim` returns them.
     redis.register_function('pcsq_complete', function(keys, args)
       local base, now, id, token, result, retention = keys[1], args[1], args[2], args[3], args[4], tonumber(args[5])
-      local status = 'lost'
-      local held = letGo(base, id, token)
-      if held then
-        status = 'ok'
-        finish(base, id, 'completed', now, retention, held[3], 'result', result)
-        if #result <= RESULT_IN_EVENT then event(base, 'completed', id, 'result', result) else event(base, 'completed', id) end
-      end
-      local reply = {status}
+      local reply = {completeOne(base, now, id, token, result, retention, nil)}
       if args[6] then
         for _, item in ipairs(claim(base, now, args[6], tonumber(args[7]), tonumber(args[8]), tonumber(args[9]), retention)) do
+          table.insert(reply, item)
+        end
+      end
+      return reply
+    end)
+
+    -- KEYS: base. ARGV: now, retention s, worker, count, lease ms, max stalls, then per job its
+    -- id, token and result. Completes the jobs (each as `pcsq_complete` does) and claims up to
+    -- `count` next ones for `worker` (0: none). Returns {statuses, claimed…}: the jobs' 'ok' or
+    -- 'lost' in order, then the claimed jobs as `pcsq_claim` returns them. A worker's
+    -- consumers that finish at once send their completions together in one such call.
+    redis.register_function('pcsq_complete_many', function(keys, args)
+      local base, now, retention = keys[1], args[1], tonumber(args[2])
+      local statuses, ended = {}, {}
+      for i = 7, #args - 2, 3 do
+        table.insert(statuses, completeOne(base, now, args[i], args[i + 1], args[i + 2], retention, ended))
+      end
+      countEnded(base, now, ended)
+      local reply = {statuses}
+      local count = tonumber(args[4]) or 0
+      if count > 0 then
+        for _, item in ipairs(claim(base, now, args[3], count, tonumber(args[5]), tonumber(args[6]), retention)) do
           table.insert(reply, item)
         end
       end
@@ -448,10 +550,10 @@ enum QueueFunctions {
       local key = base .. ':job:' .. id
       local held = letGo(base, id, token, 'attempt', 'max_attempts', 'cancel')
       if not held then return 'lost' end
-      local attempt, maxAttempts = tonumber(held[4]) or 1, tonumber(held[5]) or 1
+      local attempt, maxAttempts, cancel = tonumber(held[5]) or 1, tonumber(held[6]) or 1, held[7]
       -- Deferred ("not now": a rate limit): due again after the delay, the attempt not
       -- counted, up to MAX_DEFERS times; then it is an ordinary failed attempt.
-      if disposition == 'defer' and not held[6] then
+      if disposition == 'defer' and not cancel then
         if redis.call('HINCRBY', key, 'defers', 1) <= MAX_DEFERS then
           local due = tonumber(now) + delay
           redis.call('HSET', key, 'state', 'delayed', 'not_before', due)
@@ -462,7 +564,7 @@ enum QueueFunctions {
         disposition = 'retry'
       end
       appendError(base, id, attempt, message, now)
-      if disposition == 'cancelled' or held[6] then
+      if disposition == 'cancelled' or cancel then
         cancelled(base, id, now, retention, message)
         return 'cancelled'
       end
@@ -485,11 +587,13 @@ enum QueueFunctions {
       local base, now, id, token, retention = keys[1], args[1], args[2], args[3], tonumber(args[4])
       local held = letGo(base, id, token, 'cancel')
       if not held then return 'lost' end
-      if held[4] then
-        cancelled(base, id, now, retention, held[4])
+      if held[5] then
+        cancelled(base, id, now, retention, held[5])
         return 'cancelled'
       end
-      ready(base, id, true)
+      local waiting = {}
+      ready(base, id, true, waiting)
+      addWaiting(base, waiting)
       event(base, 'released', id)
       return 'waiting'
     end)
@@ -564,7 +668,9 @@ enum QueueFunctions {
       local group = redis.call('HGET', key, 'group')
       redis.call('SADD', base .. ':group:' .. group .. ':jobs', id)
       redis.call('HSETNX', base .. ':group:' .. group, 'owner', redis.call('HGET', key, 'owner'))
-      ready(base, id, false)
+      local waiting = {}
+      ready(base, id, false, waiting)
+      addWaiting(base, waiting)
       event(base, 'added', id, 'state', 'waiting', 'retry', '1')
       return 'requeued'
     end)

@@ -104,6 +104,12 @@ struct WorkerService: Service {
             if ContinuousClock.now - lastSettle >= settleInterval {
                 lastSettle = .now
                 do {
+                    // Less often than the depth: it looks at up to 1,000 groups' heads.
+                    QueueMetrics(queue: queue).record(try await queue.stats())
+                } catch {
+                    logger.warning("reading the queue's stats failed", metadata: ["error": "\(error)"])
+                }
+                do {
                     try await settler.settle()
                 } catch {
                     logger.warning("settling dead letters failed; retrying", metadata: ["error": "\(String(reflecting: error))"])
