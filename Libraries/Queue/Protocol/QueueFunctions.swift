@@ -366,15 +366,21 @@ enum QueueFunctions {
 
     -- The next job by strict lane priority, then fairly: the owner served least so far in the
     -- lane, then that owner's group served least.
-    local function nextJob(base, waiting)
+    --
+    -- `empty` marks the lanes found empty during one call, which stay so until it ends (a
+    -- claim only takes jobs out), so that a batch looks at an empty lane once.
+    local function nextJob(base, waiting, empty)
       for _, lane in ipairs(LANES) do
         local owners = base .. ':owners:' .. lane
-        for _ = 1, 64 do
+        for _ = 1, (empty[lane] and 0 or 64) do
           -- The two least served: a lone member's virtual time is not advanced, since there
           -- is nobody to compare it with (a newcomer starts level with it).
           local leastOwners = redis.call('ZRANGE', owners, '0', '1')
           local owner = leastOwners[1]
-          if not owner then break end
+          if not owner then
+            empty[lane] = true
+            break
+          end
           local groups = base .. ':groups:' .. lane .. ':' .. owner
           local leastGroups = redis.call('ZRANGE', groups, '0', '1')
           local group = leastGroups[1]
@@ -416,9 +422,9 @@ enum QueueFunctions {
         promoteDue(base, now, waiting)
         reclaimExpired(base, now, maxStalls, retention, waiting)
       end
-      local claimed = {}
+      local claimed, empty = {}, {}
       for _ = 1, count do
-        local id, owner, group = nextJob(base, waiting)
+        local id, owner, group = nextJob(base, waiting, empty)
         if not id then break end
         local key = base .. ':job:' .. id
         local fields = redis.call('HGETALL', key)

@@ -42,12 +42,16 @@ public struct RunStore: Sendable {
         self.eventsCommitted = eventsCommitted
     }
 
-    /// The run's status, or nil when it no longer exists.
-    public func status(runID: UUID) async throws -> RunStatus? {
+    /// Where a run's job stands before it runs: the run's status and whether the job's result
+    /// is already stored (a redelivered job whose work is done), in one round trip. Nil when
+    /// the run no longer exists.
+    public func caseState(runID: UUID, jobID: String) async throws -> (status: RunStatus, recorded: Bool)? {
         try await bounded { [client, logger] in
-            for try await status in try await client.query("SELECT status FROM runs WHERE id = \(runID)", logger: logger)
-                .decode(String.self) {
-                return RunStatus(rawValue: status)
+            let rows = try await client.query("""
+                SELECT status, EXISTS (SELECT 1 FROM results WHERE job_id = \(jobID)) FROM runs WHERE id = \(runID)
+                """, logger: logger)
+            for try await (status, recorded) in rows.decode((String, Bool).self) {
+                return RunStatus(rawValue: status).map { ($0, recorded) }
             }
             return nil
         }
@@ -71,16 +75,6 @@ public struct RunStore: Sendable {
                                    assert: try JSONText.decode([Assertion].self, from: assertions), threshold: threshold)
         }
         return nil
-    }
-
-    /// Whether a result for this job is already stored (a redelivered job whose work is done).
-    public func hasResult(jobID: String) async throws -> Bool {
-        try await bounded { [client, logger] in
-            for try await _ in try await client.query("SELECT 1 FROM results WHERE job_id = \(jobID)", logger: logger) {
-                return true
-            }
-            return false
-        }
     }
 
     /// `queued` → `running`, announcing `run.started`; true only for the one caller that made the change.

@@ -22,15 +22,18 @@ struct TestCaseExecutor: Sendable {
     /// - Parameter isLastAttempt: when true, an LLM failure is recorded as an errored
     ///   result (so the run can still finish) instead of being thrown for a retry.
     func execute(_ job: ExecuteTestCaseJob, jobID: String, isLastAttempt: Bool, logger: Logger) async throws -> Outcome {
-        guard try await isActive(job.runID) else { return .skipped }
+        guard let state = try await runs.caseState(runID: job.runID, jobID: jobID), !state.status.isFinal else {
+            return .skipped
+        }
         // Checked before the model is called: a redelivery (a worker died after recording)
         // must not pay for a second answer, only make sure the run gets finalized.
-        if try await runs.hasResult(jobID: jobID) {
+        if state.recorded {
             try await finalizeIfDone(runID: job.runID, logger: logger)
             return .alreadyRecorded
         }
         guard let inputs = try await inputs(of: job) else { return .skipped }
-        try await runs.start(runID: job.runID)
+        // Only a run's first cases find it queued; the others need not try.
+        if state.status == .queued { try await runs.start(runID: job.runID) }
         let result = try await run(job, inputs: inputs, jobID: jobID, isLastAttempt: isLastAttempt)
         try await store(result, logger: logger)
         return .recorded
@@ -39,18 +42,13 @@ struct TestCaseExecutor: Sendable {
     /// Records the job's case as errored with `reason` (it ran out of time, or it kept
     /// killing its workers), so that its run still finishes. Harmless if a result exists.
     func recordErrored(_ job: ExecuteTestCaseJob, jobID: String, reason: String, logger: Logger) async throws {
-        guard try await isActive(job.runID) else { return }
-        if try await runs.hasResult(jobID: jobID) {
+        guard let state = try await runs.caseState(runID: job.runID, jobID: jobID), !state.status.isFinal else { return }
+        if state.recorded {
             try await finalizeIfDone(runID: job.runID, logger: logger)
             return
         }
         let prompt = try await inputs(of: job)?.template ?? ""
         try await store(errored(job, jobID: jobID, prompt: prompt, error: reason), logger: logger)
-    }
-
-    private func isActive(_ runID: UUID) async throws -> Bool {
-        guard let status = try await runs.status(runID: runID) else { return false }
-        return !status.isFinal
     }
 
     /// The job's own inputs, or those its run stored; nil when the run or the case is gone.
