@@ -56,6 +56,19 @@ import Testing
         }
     }
 
+    @Test func theOneJobCompletionFunctionStillCompletesAndClaims() async throws {
+        try await TestQueue.with { q in
+            _ = try await q.queue.enqueue([TestQueue.job("p1"), TestQueue.job("p2")])
+            let job = try #require(try await q.queue.claim(worker: "w", lease: .seconds(30), maxStalls: 2).first)
+            let reply = try await q.queue.call([["pcsq_complete", "1", q.queue.base, String(JobEnvelope.nowMillis()), job.id,
+                                                 job.token, "42", "600", "w", "1", "30000", "2"]])[0]
+            let items = try #require(reply.array)
+            #expect(items.first?.string == "ok")
+            #expect(try JobQueue.claimed(items.dropFirst()).map(\.id) == ["p2"])
+            #expect(try await q.queue.job(id: job.id)?.result == "42")
+        }
+    }
+
     @Test func enqueueingAKnownIDIsANoOpThatSaysDuplicate() async throws {
         try await TestQueue.with { q in
             _ = try await q.queue.enqueue(TestQueue.job("d"))

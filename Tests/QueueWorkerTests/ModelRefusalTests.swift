@@ -12,15 +12,8 @@ import Testing
             try await WorkerHarness.with { harness in
                 let run = try await harness.storedRun()
                 let job = try await harness.job(of: run)
-                try await harness.queue.enqueue(job)
-                try await harness.runningWorker(["LLM_PROXY_URL": url]) {
-                    let final = try await harness.finished(run.id)
-                    #expect(final.status == .completed && final.passed == 1, "\(final)")
-                    // The job is acknowledged just after its case is recorded (which finished the run).
-                    try await harness.eventually("the job is acknowledged") {
-                        try await harness.queue.job(id: job.id)?.state == .completed
-                    }
-                }
+                let final = try await harness.runToEnd(run, job: job, environment: ["LLM_PROXY_URL": url])
+                #expect(final.status == .completed && final.passed == 1, "\(final)")
                 let calls = proxy.callInstants
                 try #require(calls.count == 3, "asked \(calls.count) times")
                 #expect(calls[2] - calls[1] >= .seconds(2), "the rate-limited retry came \(calls[2] - calls[1]) later")
@@ -39,14 +32,8 @@ import Testing
             try await WorkerHarness.with { harness in
                 let run = try await harness.storedRun()
                 let job = try await harness.job(of: run)
-                try await harness.queue.enqueue(job)
-                try await harness.runningWorker(["LLM_PROXY_URL": url]) {
-                    let final = try await harness.finished(run.id)
-                    #expect(final.status == .completed && final.errored == 1, "\(final)")
-                    try await harness.eventually("the job is acknowledged") {
-                        try await harness.queue.job(id: job.id)?.state == .completed
-                    }
-                }
+                let final = try await harness.runToEnd(run, job: job, environment: ["LLM_PROXY_URL": url])
+                #expect(final.status == .completed && final.errored == 1, "\(final)")
                 #expect(proxy.callCount == 1, "asked \(proxy.callCount) times")
                 let result = try #require(try await harness.results(run.id).first)
                 #expect(result.error?.contains("400") == true, "\(result.error ?? "no error")")

@@ -140,6 +140,18 @@ struct WorkerHarness: Sendable {
         }
     }
 
+    /// Enqueues `job` (of `run`) and runs the worker with `environment` until the run has
+    /// finished and the job is acknowledged; returns the run as it ended.
+    func runToEnd(_ run: Run, job: JobEnvelope, environment: [String: String]) async throws -> Run {
+        try await queue.enqueue(job)
+        try await runningWorker(environment) {
+            _ = try await finished(run.id)
+            // The job is acknowledged just after its case is recorded (which finished the run).
+            try await eventually("the job is acknowledged") { try await queue.job(id: job.id)?.state == .completed }
+        }
+        return try requireValue(try await self.run(run.id), "the finished run")
+    }
+
     /// Runs the worker while `body` runs, then stops it as SIGTERM does (graceful shutdown)
     /// and waits until it has exited; returns how long the stop took.
     @discardableResult

@@ -514,7 +514,10 @@ enum QueueFunctions {
     -- KEYS: base. ARGV: now, id, token, result, retention s, and optionally worker, count,
     -- lease ms, max stalls to claim the worker's next jobs in the same call. Returns {'ok' or
     -- 'lost', claimed…}: 'lost' when the job was reclaimed from this worker meanwhile (its new
-    -- holder decides its fate); the claimed jobs as `pcsq_claim` returns them.
+    -- holder decides its fate); the claimed jobs as `pcsq_claim` returns them. JobQueue sends
+    -- `pcsq_complete_many` instead; this one stays for workers in other languages and for
+    -- workers of the previous build during a rolling update (a missing function would make
+    -- them load their own library over this one).
     redis.register_function('pcsq_complete', function(keys, args)
       local base, now, id, token, result, retention = keys[1], args[1], args[2], args[3], args[4], tonumber(args[5])
       local reply = {completeOne(base, now, id, token, result, retention, nil)}
