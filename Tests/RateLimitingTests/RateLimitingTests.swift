@@ -30,12 +30,16 @@ import Testing
 
     @Test func aSlotWhoseHolderVanishedIsFreeWhenItsLeaseRunsOut() async throws {
         try await Self.withReplicas { first, second, key in
-            // Long enough that even a loaded machine asks again before it runs out.
-            let crashed = ConcurrencySlots(redis: first, key: key, limit: 1, lease: .seconds(3))
-            let other = ConcurrencySlots(redis: second, key: key, limit: 1, lease: .seconds(3))
+            // Long enough that even a loaded machine asks again before it runs out (3 s was
+            // not: the second client's first connection came later than that), and both
+            // clients connect before the lease starts.
+            _ = try await first.send(["PING"])
+            _ = try await second.send(["PING"])
+            let crashed = ConcurrencySlots(redis: first, key: key, limit: 1, lease: .seconds(10))
+            let other = ConcurrencySlots(redis: second, key: key, limit: 1, lease: .seconds(10))
             #expect(try await crashed.tryAcquire(holder: "dies-holding-it"))
             #expect(try await other.tryAcquire(holder: "waits") == false)
-            try await Task.sleep(for: .seconds(4))
+            try await Task.sleep(for: .seconds(11))
             #expect(try await other.tryAcquire(holder: "waits"), "the lease ran out")
         }
     }
