@@ -104,11 +104,14 @@ let package = Package(
         .target(name: "Storage", dependencies: ["Budgets", "Events", "PromptCards", "TracePropagation", postgres, logging], path: "Libraries/Storage", swiftSettings: strict),
         // What runs put on the queue: their test-case jobs (launching a run) and their completion webhooks.
         // Limits shared by every replica through Redis: concurrency slots and request rates (GCRA).
-        .target(name: "RateLimiting", dependencies: ["RedisClient"], path: "Libraries/RateLimiting", swiftSettings: strict),
+        .target(name: "RateLimiting", dependencies: [
+            "Budgets", "RedisClient", logging, .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Libraries/RateLimiting", swiftSettings: strict),
         .target(name: "RunJobs", dependencies: ["Events", "JSONCore", "Queue", "Storage", "TracePropagation", logging], path: "Libraries/RunJobs", swiftSettings: strict),
     ]
     + daemon("gateway", library: "GatewayService", dependencies: serviceBase + [
-        "RedisClient", httpClient, .product(name: "Crypto", package: "swift-crypto"),
+        "RateLimiting", "RedisClient", httpClient, lifecycle, .product(name: "Metrics", package: "swift-metrics"), .product(name: "Crypto", package: "swift-crypto"),
     ])
     + daemon("cards-api", library: "CardsAPIService", dependencies: serviceBase + [
         "PromptCards", "Promptfoo", "Storage", "Events", "EventStreams", "EventRelay", "Queue", "RedisClient", "LLMProxyClient",
@@ -133,7 +136,7 @@ let package = Package(
         .testTarget(name: "PromptCardsTests", dependencies: ["PromptCards", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "RateLimitingTests", dependencies: ["RateLimiting", "RedisClient", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "RateLimitingTests", dependencies: ["RateLimiting", "RedisClient", "TestSupport", logging], swiftSettings: strict),
         .testTarget(name: "ServiceKitTests", dependencies: ["Budgets", "ServiceKit", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")], swiftSettings: strict),
         .testTarget(name: "LLMProxyTests", dependencies: [
             "LLMProxyService", "ServiceKit", "TestSupport", "LLMProxyClient", "PromptCards", "RedisClient", logging,
@@ -150,7 +153,7 @@ let package = Package(
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ], swiftSettings: strict),
         .testTarget(name: "GatewayTests", dependencies: [
-            "GatewayService", "ServiceKit", "Budgets", "TestSupport",
+            "GatewayService", "ServiceKit", "Budgets", "TestSupport", httpClient, lifecycle,
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], swiftSettings: strict),
         .testTarget(name: "PromptfooTests", dependencies: ["Promptfoo", "PromptCards", "TestSupport"], swiftSettings: strict),

@@ -82,7 +82,12 @@ daemon_env() {
   case $1 in
     gateway)
       denv+=("REDIS_URL=$REDIS_URL" "JWT_SECRET=$JWT_SECRET" "CARDS_API_URL=$(url_of cards-api)"
-        "LLM_PROXY_URL=$(url_of llm-proxy)" "REALTIME_URL=$(url_of realtime)")
+        "LLM_PROXY_URL=$(url_of llm-proxy)" "REALTIME_URL=$(url_of realtime)"
+        "TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}")
+      local gateway_var
+      for gateway_var in GATEWAY_RATE_LIMITS GATEWAY_RATE_LIMITS_FILE RATE_LIMIT_FAILURE_MODE CORS_ALLOWED_ORIGINS; do
+        if [[ -n ${!gateway_var:-} ]]; then denv+=("$gateway_var=${!gateway_var}"); fi
+      done
       ;;
     cards-api)
       denv+=("DATABASE_URL=$DATABASE_URL" "REDIS_URL=$REDIS_URL" "JWT_SECRET=$JWT_SECRET" "LLM_PROXY_URL=$(url_of llm-proxy)")

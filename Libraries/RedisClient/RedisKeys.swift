@@ -27,3 +27,9 @@ public struct RedisKeys: Sendable, Equatable {
     /// batch twice (it died before marking it sent) appends each event once.
     public func publishedEvents(_ channel: String) -> String { "\(prefix):published:\(channel)" }
 }
+
+extension RedisKeys {
+    /// The GCRA state of one rate limit for one subject (`<prefix>:rl:<limit>:<subject>`):
+    /// one timestamp, expiring by itself once the subject is idle.
+    public func rateLimit(_ limit: String, subject: String) -> String { "\(prefix):rl:\(limit):\(subject)" }
+}

@@ -91,9 +91,14 @@ import Testing
             }
             #expect(pause > .zero && pause <= .seconds(10), "\(pause)")
             // And once its share of the period has passed, the next one goes.
+            // (On a loaded machine a second may pass between two calls, and the second goes too:
+            // ask until one has to wait.)
             let quick = RequestRate(redis: first, key: key + ":quick", limit: 60, period: .seconds(60), burst: 1)
-            #expect(try await quick.take() == .allowed)
-            if case .wait(let wait) = try await quick.take() { try await Task.sleep(for: wait + .milliseconds(5)) }
+            var wait: Duration?
+            for _ in 0..<20 where wait == nil {
+                if case .wait(let pause) = try await quick.take() { wait = pause }
+            }
+            try await Task.sleep(for: try #require(wait) + .milliseconds(5))
             #expect(try await quick.take() == .allowed)
         }
     }

@@ -29,7 +29,14 @@ public struct AuthenticationMiddleware<Context: IdentifiedRequestContext>: Route
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let identity: Identity
+        let identity = try await identify(request)
+        context.identity = identity
+        context.logger[metadataKey: "user_id"] = .string(identity.userID.uuidString.lowercased())
+        return try await next(request, context)
+    }
+
+    /// The caller the request's credentials name, or a 401 saying what is wrong with them.
+    public func identify(_ request: Request) async throws -> Identity {
         if !acceptsTokenInQuery, request.uri.queryParameters[Substring(Self.queryParameter)] != nil {
             throw APIError.unauthorized(
                 "Access tokens in the URL are accepted only by /ws and /events; send Authorization: Bearer <token>")
@@ -38,16 +45,13 @@ public struct AuthenticationMiddleware<Context: IdentifiedRequestContext>: Route
             guard let owner = try await apiKeys.identity(forAPIKey: key) else {
                 throw APIError.unauthorized("The API key is invalid or revoked")
             }
-            identity = owner
+            return owner
         } else if let token = Self.token(in: request, acceptingQuery: acceptsTokenInQuery) {
-            identity = try await tokens.verify(token)
+            return try await tokens.verify(token)
         } else {
             let accepted = apiKeys == nil ? "Authorization: Bearer <token>" : "Authorization: Bearer <token> or X-API-Key"
             throw APIError.unauthorized("Missing credentials: send \(accepted)")
         }
-        context.identity = identity
-        context.logger[metadataKey: "user_id"] = .string(identity.userID.uuidString.lowercased())
-        return try await next(request, context)
     }
 
     /// The query parameter browsers put the token in on realtime's routes.

@@ -4,7 +4,7 @@ import PromptCards
 
 /// The OpenAPI 3.1 document of the public API, built from the operations the controllers
 /// declare and served at `/api/v1/openapi.json`.
-enum OpenAPIDocument {
+public enum OpenAPIDocument {
     static var operations: [APIOperation] {
         AuthController.openAPI + APIKeysController.openAPI + CardsController.openAPI + TestCasesController.openAPI
             + RunsController.openAPI + AnalyticsController.openAPI + PromptfooController.openAPI + AssertionsController.openAPI
@@ -16,13 +16,21 @@ enum OpenAPIDocument {
     static let extraOperations: [APIOperation] = [
         APIOperation(method: .get, path: "/api/v1/openapi.json", summary: "This document", tag: "meta", request: nil,
                      responses: [200: nil], authenticated: false),
-        APIOperation(method: .post, path: "/api/v1/llm/chat/completions",
-                     summary: "OpenAI-compatible chat completions (served by llm-proxy through the gateway; SSE when stream is true)",
+        APIOperation(method: .post, path: "/api/v1/llm/v1/chat/completions",
+                     summary: "OpenAI-compatible chat completions (llm-proxy's /v1/chat/completions through the gateway; SSE when stream is true)",
                      tag: "llm", request: nil, responses: [200: nil]),
+        APIOperation(method: .get, path: "/api/v1/llm/v1/models",
+                     summary: "The models llm-proxy serves (OpenAI format)", tag: "llm", request: nil, responses: [200: nil]),
+        APIOperation(method: .post, path: "/api/v1/llm/v1/embeddings",
+                     summary: "OpenAI-compatible embeddings (llm-proxy's /v1/embeddings)", tag: "llm", request: nil,
+                     responses: [200: nil]),
     ]
 
-    /// Routes served by the gateway (not cards-api), skipped when matching cards-api's router.
-    static let gatewayPaths: Set<String> = ["/api/v1/llm/chat/completions"]
+    /// Routes served by other daemons through the gateway (not cards-api), skipped when
+    /// matching cards-api's router.
+    public static let gatewayPaths: Set<String> = [
+        "/api/v1/llm/v1/chat/completions", "/api/v1/llm/v1/models", "/api/v1/llm/v1/embeddings",
+    ]
 
     static var json: JSONValue {
         var paths: [String: JSONValue] = [:]

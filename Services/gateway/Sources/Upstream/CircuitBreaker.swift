@@ -43,6 +43,11 @@ final class CircuitBreaker: Sendable {
         self.cooldown = cooldown
     }
 
+    /// Whether calls are being refused now (open, or half-open with its trial out).
+    var isOpen: Bool {
+        state.withLock { $0.openUntil != nil }
+    }
+
     /// Permission for a call now, or nil while the circuit is open (or its trial is out).
     func admit(now: ContinuousClock.Instant = .now) -> Admission? {
         state.withLock { state in
