@@ -130,8 +130,11 @@ done
 log "the limiter's Redis round trips: 2,000 requests through the gateway"
 redis-cli -p "$redis_port" CONFIG RESETSTAT >/dev/null
 requests=2000
-wrk -t1 -c1 -d60s -H "authorization: Bearer $token" -s <(cat "$dir/cards.lua"; printf 'local count = 0\nresponse = function()\n  count = count + 1\n  if count >= %d then wrk.thread:stop() end\nend\n' "$requests") \
-  "http://127.0.0.1:$gateway_port/" >/dev/null 2>&1 || true
+{
+  cat "$dir/cards.lua"
+  printf 'local count = 0\nresponse = function()\n  count = count + 1\n  if count >= %d then wrk.thread:stop() end\nend\n' "$requests"
+} >"$dir/counted.lua"
+wrk -t1 -c1 -d60s -H "authorization: Bearer $token" -s "$dir/counted.lua" "http://127.0.0.1:$gateway_port/" >/dev/null
 commands=$(redis-cli -p "$redis_port" INFO commandstats | awk -F'[=,:]' '/^cmdstat_/ && !/cmdstat_(config|info)/ {sum += $3} END {print sum + 0}')
 
 python3 - "$connections" "$requests" "$commands" "${results[@]}" <<'PY'

@@ -9,7 +9,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 root=$(repo_root)
 
-requirements=(redis==7.4.1)
+requirements=(redis==7.4.1 openai==3.60.0)
 venv=${CLIENTS_VENV:-$root/.venv-clients}
 python_venv "$venv" "${requirements[@]}"
 echo "$venv/bin/python"

@@ -49,21 +49,52 @@ enum GCRAScript {
         return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
     }.joined()
 
+    /// One decision to make: its keys, their rates, and the cost.
+    struct Request: Sendable {
+        let keys: [String]
+        let rates: [RateLimit]
+        let cost: Int
+
+        var arguments: [String] {
+            var arguments = [String(keys.count)] + keys + [String(cost)]
+            for rate in rates {
+                arguments.append(String(rate.intervalMicros))
+                arguments.append(String(rate.toleranceMicros))
+            }
+            return arguments
+        }
+    }
+
     /// Runs the script: `EVALSHA`, and `EVAL` once if this Redis has not seen it yet.
     static func evaluate(_ redis: RedisClient, keys: [String], rates: [RateLimit], cost: Int) async throws
         -> RateLimitVerdict
     {
-        var arguments = [String(keys.count)] + keys + [String(cost)]
-        for rate in rates {
-            arguments.append(String(rate.intervalMicros))
-            arguments.append(String(rate.toleranceMicros))
-        }
+        let request = Request(keys: keys, rates: rates, cost: cost)
         let reply: RESPValue
         do {
-            reply = try await redis.send(["EVALSHA", sha] + arguments)
+            reply = try await redis.send(["EVALSHA", sha] + request.arguments)
         } catch RedisError.server(let message) where message.hasPrefix("NOSCRIPT") {
-            reply = try await redis.send(["EVAL", source] + arguments)
+            reply = try await redis.send(["EVAL", source] + request.arguments)
         }
+        return try verdict(reply, rates: rates)
+    }
+
+    /// Several decisions in one pipeline (each still its own atomic script run), answers in
+    /// order: a failed one is its error, the others stand.
+    static func evaluate(_ redis: RedisClient, _ requests: [Request]) async throws -> [Result<RateLimitVerdict, any Error>] {
+        var replies = try await redis.pipeline(requests.map { ["EVALSHA", sha] + $0.arguments })
+        let unknown = replies.indices.filter { replies[$0].errorMessage?.hasPrefix("NOSCRIPT") == true }
+        if !unknown.isEmpty {
+            let retried = try await redis.pipeline(unknown.map { ["EVAL", source] + requests[$0].arguments })
+            for (index, reply) in zip(unknown, retried) { replies[index] = reply }
+        }
+        return zip(requests, replies).map { request, reply in
+            if let failure = reply.errorMessage { return .failure(RedisError.server(failure)) }
+            return Result { try verdict(reply, rates: request.rates) }
+        }
+    }
+
+    static func verdict(_ reply: RESPValue, rates: [RateLimit]) throws -> RateLimitVerdict {
         let numbers = (reply.array ?? []).map { $0.int ?? 0 }
         guard numbers.count == 1 + 3 * rates.count else {
             throw RedisError.protocolError("the rate limit script answered \(numbers.count) numbers")

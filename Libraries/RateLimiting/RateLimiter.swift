@@ -1,4 +1,3 @@
-import Budgets
 import Logging
 import Metrics
 import RedisClient
@@ -47,6 +46,7 @@ public final class RateLimiter: Sendable {
 
     static let timeoutsBeforeBackoff = 3
     private let counters: Counters
+    private let batcher: DecisionBatcher
 
     struct Counters: Sendable {
         let allowed, limited, failedOpen, failedClosed: Counter
@@ -71,31 +71,26 @@ public final class RateLimiter: Sendable {
         self.backoff = backoff
         self.logger = logger
         self.counters = Counters(limiter: name)
+        self.batcher = DecisionBatcher(redis: redis, timeout: timeout)
     }
 
     /// Takes `cost` units from every rate at once if all of them have room.
     public func decide(_ checks: [Check], cost: Int = 1) async -> Decision {
         guard !checks.isEmpty else { return .decided(RateLimitVerdict(admitted: true, states: [])) }
         if let until = health.withLock({ $0.unreachableUntil }), ContinuousClock.now < until { return undecided() }
-        let redis = self.redis
-        do {
-            let verdict = try await withDeadline(timeout) {
-                try await GCRAScript.evaluate(redis, keys: checks.map(\.key), rates: checks.map(\.rate), cost: cost)
-            }
+        switch await batcher.decide(GCRAScript.Request(keys: checks.map(\.key), rates: checks.map(\.rate), cost: cost)) {
+        case .decided(.success(let verdict)):
             health.withLock { $0.timeoutsInARow = 0 }
             (verdict.admitted ? counters.allowed : counters.limited).increment()
             return .decided(verdict)
-        } catch is DeadlineExceeded {
+        case .timedOut:
             let outage = health.withLock { health in
                 health.timeoutsInARow += 1
                 return health.timeoutsInARow >= Self.timeoutsBeforeBackoff
             }
             guard outage else { return undecided() }
             return failed("did not answer within \(timeout) \(Self.timeoutsBeforeBackoff) times in a row")
-        } catch is CancellationError {
-            // The caller went away; nothing to decide for it.
-            return undecided()
-        } catch {
+        case .decided(.failure(let error)):
             return failed("failed: \(error)")
         }
     }

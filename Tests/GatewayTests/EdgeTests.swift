@@ -30,7 +30,7 @@ import Testing
                 "/api/v1/llm/%2e%2e/metrics", "/api/v1/cards\\..\\x", "/internal", "/metrics/../api",
             ]
             for trick in tricks {
-                let (status, text) = try RawHTTP.send(port: gateway.port,
+                let (status, text) = try await RawHTTP.send(port: gateway.port,
                                                       "GET \(trick) HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer \(token)")
                 #expect([400, 404].contains(status), "\(trick) answered \(status): \(text.prefix(300))")
             }
@@ -39,7 +39,7 @@ import Testing
                 #expect(seen.path.hasPrefix("/api/v1/") && !seen.path.contains(".."), "upstream saw \(seen.path)")
             }
             // An encoded unreserved letter is the same path as the letter (RFC 3986), and routes as it.
-            let (status, _) = try RawHTTP.send(port: gateway.port,
+            let (status, _) = try await RawHTTP.send(port: gateway.port,
                                                "GET /api/v1/c%61rds HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer \(token)")
             #expect(status == 200)
             #expect(upstream.requests.last?.path == "/api/v1/cards")
@@ -179,7 +179,7 @@ import Testing
             let gateway = try await GatewayProcess.start(upstreamPort: port)
             defer { Task { await gateway.stop() } }
             let huge = String(repeating: "a", count: 40_000)
-            let answer = try? RawHTTP.send(port: gateway.port, "GET /api/v1/cards HTTP/1.1\r\nHost: gw\r\nX-Big: \(huge)")
+            let answer = try? await RawHTTP.send(port: gateway.port, "GET /api/v1/cards HTTP/1.1\r\nHost: gw\r\nX-Big: \(huge)")
             #expect(answer == nil || (400..<500).contains(answer!.status), "\(answer.map { String($0.status) } ?? "closed")")
             #expect(try await get(gateway, "/health/live").status == 200, "the gateway is still up")
             #expect(upstream.requests.isEmpty)

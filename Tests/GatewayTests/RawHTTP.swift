@@ -10,7 +10,15 @@ enum RawHTTP {
         let description: String
     }
 
-    static func send(port: Int, _ head: String, body: String = "") throws -> (status: Int, text: String) {
+    /// On a thread of its own: the socket calls block, and the test runner's few threads are
+    /// shared by every test running at the time.
+    static func send(port: Int, _ head: String, body: String = "") async throws -> (status: Int, text: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try blockingSend(port: port, head, body: body) }) }.start()
+        }
+    }
+
+    private static func blockingSend(port: Int, _ head: String, body: String) throws -> (status: Int, text: String) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         defer { close(fd) }

@@ -41,7 +41,9 @@ struct ReconnectAndShutdownTests {
                 let (outcome, seconds) = await measure { () async -> Result<RESPValue, any Error> in
                     await Result { try await client.send("PING") }
                 }
-                #expect(seconds < 2, "a call while Redis is down took \(seconds)s")
+                // Promptly: well inside the 5 s connect timeout, which a refused connection must
+                // not wait for (2 s was missed by a loaded machine at 2.24 s).
+                #expect(seconds < 4, "a call while Redis is down took \(seconds)s")
                 guard case .failure(let error) = outcome, case RedisError.connection = error else {
                     Issue.record("expected RedisError.connection, got \(outcome)")
                     continue
