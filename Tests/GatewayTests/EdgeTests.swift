@@ -66,6 +66,18 @@ import Testing
         }
     }
 
+    @Test func anUpstreamsRedirectIsHandedToTheClientNotFollowed() async throws {
+        let upstream = RecordingUpstream()
+        try await upstream.serve { port in
+            let gateway = try await GatewayProcess.start(upstreamPort: port)
+            defer { Task { await gateway.stop() } }
+            let (status, text) = try await RawHTTP.send(
+                port: gateway.port, "GET /api/v1/moved HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer \(try await gateway.token())")
+            #expect(status == 302 && text.lowercased().contains("location: /api/v1/elsewhere"), "\(text.prefix(300))")
+            #expect(upstream.requests.map(\.path) == ["/api/v1/moved"], "the gateway did not follow it")
+        }
+    }
+
     @Test func withoutCredentialsItIs401BeforeAnyUpstreamCall() async throws {
         let upstream = RecordingUpstream()
         try await upstream.serve { port in

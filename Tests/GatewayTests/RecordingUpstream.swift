@@ -44,6 +44,10 @@ final class RecordingUpstream: Sendable {
             // partly matched literal route, so `/v1/stream` is told apart here.
             router.on("/**", method: method) { request, _ -> Response in
                 if request.uri.path == "/v1/stream" { return self.stream(request) }
+                if request.uri.path == "/api/v1/moved" {
+                    self.record(request)
+                    return Response(status: .found, headers: [.location: "/api/v1/elsewhere"])
+                }
                 self.record(request)
                 let headers = Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }) { first, _ in first }
                 let echo = try JSONSerialization.data(withJSONObject: ["path": request.uri.path, "headers": headers])

@@ -22,6 +22,17 @@ public enum ServiceHTTPClient {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
 
+    /// For the gateway's forwarding: like `shared`, but a redirect is the upstream's answer to
+    /// hand to the client as it is, never one for the gateway to follow.
+    public static let proxy: HTTPClient = {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        configuration.timeout.connect = .seconds(5)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        configuration.connectionPool.idleTimeout = .seconds(4)
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     /// For calls to URLs users gave (webhooks): redirects are not followed, since a public
     /// receiver could otherwise send the call on to an address the caller checked it is not.
     public static let outbound: HTTPClient = {

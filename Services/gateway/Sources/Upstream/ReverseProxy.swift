@@ -105,10 +105,10 @@ struct ReverseProxy: Sendable {
             let timeout = terms.timeout.timeAmount
             if terms.watchesCaller {
                 response = try await CallerDisconnect.cancelling(on: context.channel) {
-                    try await ServiceHTTPClient.shared.execute(upstreamRequest, timeout: timeout)
+                    try await ServiceHTTPClient.proxy.execute(upstreamRequest, timeout: timeout)
                 }
             } else {
-                response = try await ServiceHTTPClient.shared.execute(upstreamRequest, timeout: timeout)
+                response = try await ServiceHTTPClient.proxy.execute(upstreamRequest, timeout: timeout)
             }
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             outcome = .failed
