@@ -19,9 +19,14 @@ final class CachedAPIKeyAuthenticator: APIKeyAuthenticator {
         self.cache = ExpiringCache(ttl: ttl, capacity: capacity)
     }
 
+    /// An API key's SHA-256 in hex: what the cache, and the rate limits, know a key by.
+    static func digest(of key: String) -> String {
+        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
     func identity(forAPIKey key: String) async throws -> Identity? {
         // The cache is keyed by a hash, so key material is not kept in memory longer than needed.
-        let digest = SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = Self.digest(of: key)
         if let known = cache.value(for: digest) { return known }
 
         var request = HTTPClientRequest(url: cardsAPIURL + "/api/v1/auth/me")

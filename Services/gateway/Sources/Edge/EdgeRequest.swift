@@ -1,4 +1,4 @@
-import Crypto
+import Budgets
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -37,11 +37,11 @@ struct EdgeRequest: Sendable {
             return try cors.preflight(origin: origin)
         }
         guard let (route, upstreamPath) = routes.route(request.method, path), let upstream = upstreams[route.upstream] else {
-            metrics.recordAnswer(routeClass: "none", status: routes.hasRoute(for: path) ? 405 : 404)
-            if routes.hasRoute(for: path) {
-                throw APIError(.methodNotAllowed, "\(request.method) is not allowed on \(path.value)")
-            }
-            throw APIError(.notFound, "No route for \(path.value)")
+            let refused = routes.hasRoute(for: path)
+                ? APIError(.methodNotAllowed, "\(request.method) is not allowed on \(path.value)")
+                : APIError(.notFound, "No route for \(path.value)")
+            metrics.recordAnswer(routeClass: "none", status: refused.status.code)
+            throw refused
         }
         do {
             let response = try await pass(request, route: route, upstreamPath: upstreamPath, upstream: upstream,
@@ -50,6 +50,10 @@ struct EdgeRequest: Sendable {
             return response
         } catch let error as APIError {
             metrics.recordAnswer(routeClass: route.rateClass, status: error.status.code)
+            throw error
+        } catch let error as BudgetExceeded {
+            // A body over its budget (413) is the client's answer too.
+            metrics.recordAnswer(routeClass: route.rateClass, status: APIError(error).status.code)
             throw error
         }
     }
@@ -138,7 +142,7 @@ struct EdgeRequest: Sendable {
 
     /// An API key as a rate-limit subject: a digest, so key material never reaches Redis.
     static func subject(ofAPIKey key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        String(CachedAPIKeyAuthenticator.digest(of: key).prefix(32))
     }
 }
 
