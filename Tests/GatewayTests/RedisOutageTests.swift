@@ -32,7 +32,10 @@ import Testing
         try await upstream.serve { port in
             let gateway = try await GatewayProcess.start(
                 upstreamPort: port, redisURL: "redis://127.0.0.1:\(redis.port)/0",
-                environment: ["RATE_LIMIT_FAILURE_MODE": mode])
+                // A stopped Redis refuses connections at once, so a timeout is not what this
+                // tests; a generous one keeps the loaded machine's slow first answer (over the
+                // 50 ms default, once, in fail-closed mode) from counting as an outage.
+                environment: ["RATE_LIMIT_FAILURE_MODE": mode, "RATE_LIMIT_TIMEOUT_MS": "5000"])
             defer { Task { await gateway.stop() } }
             let token = try await gateway.token()
             #expect(try await status(gateway, token: token).0 == 200)
